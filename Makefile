@@ -1,0 +1,34 @@
+# Two commands for a fresh machine with Python >= 3.11 and make:
+#   make render   renders examples/xr.yaml
+#   make test     runs the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: render test lint typecheck check bench xrd clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+render: $(STAMP)
+	$(BIN)/function render examples/xr.yaml
+
+test: $(STAMP)
+	$(BIN)/ruff check function tests benchmarks
+	$(BIN)/ruff format --check function tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check function tests benchmarks
+	$(BIN)/ruff format --check function tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""function-aws-dynamodb: a Crossplane composition function for DynamoDB tables."""

@@ -1,0 +1,39 @@
+"""provider-aws (Upjet family) API versions, per composite scope.
+
+A cluster-scoped composite (Crossplane v1 claims, or a v2 ``Cluster`` XR) gets
+the cluster-scoped ``*.aws.upbound.io`` kinds; a namespaced v2 XR gets the
+namespaced ``*.aws.m.upbound.io`` twins, which live in the XR's namespace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CONTRIBUTOR_INSIGHTS", "POLICY", "TABLE", "TARGET", "ApiKind"]
+
+
+@dataclass(frozen=True)
+class ApiKind:
+    """One managed resource kind, in its cluster and namespaced versions."""
+
+    kind: str
+    cluster: str
+    namespaced: str
+
+    def api_version(self, namespaced: bool) -> str:
+        """The apiVersion to emit for a composite of this scope."""
+        return self.namespaced if namespaced else self.cluster
+
+
+TABLE = ApiKind("Table", "dynamodb.aws.upbound.io/v1beta2", "dynamodb.aws.m.upbound.io/v1beta1")
+CONTRIBUTOR_INSIGHTS = ApiKind(
+    "ContributorInsights",
+    "dynamodb.aws.upbound.io/v1beta1",
+    "dynamodb.aws.m.upbound.io/v1beta1",
+)
+TARGET = ApiKind(
+    "Target", "appautoscaling.aws.upbound.io/v1beta1", "appautoscaling.aws.m.upbound.io/v1beta1"
+)
+POLICY = ApiKind(
+    "Policy", "appautoscaling.aws.upbound.io/v1beta2", "appautoscaling.aws.m.upbound.io/v1beta1"
+)

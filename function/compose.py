@@ -1,0 +1,160 @@
+"""The pure core: a request in plain data becomes desired resources and results.
+
+``compose`` reads top to bottom: read the Input and the composite, parse,
+default, validate, render each part, then readiness and status. Any problem
+with the request ends in a Fatal ``Outcome``; nothing here raises for bad
+input, and nothing here knows about gRPC or protobuf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from function.composite import Composite, read_composite
+from function.context import RenderContext
+from function.defaults import apply_defaults
+from function.input import FunctionInput
+from function.parse import parse_model, parse_spec
+from function.render_table import (
+    CONTRIBUTOR_INSIGHTS_NAME,
+    TABLE_NAME,
+    render_contributor_insights,
+    render_table,
+)
+from function.rules import Violation, format_violations
+from function.status import connection_details, is_ready, table_outputs
+from function.validation import check_table_name, validate_spec
+
+__all__ = ["Composed", "Contribution", "Message", "Outcome", "Request", "compose"]
+
+Severity = Literal["Fatal", "Warning", "Normal"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """The parts of a RunFunctionRequest the function reads, as plain data."""
+
+    composite: Any
+    observed: Mapping[str, Any] = field(default_factory=dict)
+    input: Any = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """A result for the composite and its claim."""
+
+    severity: Severity
+    message: str
+    reason: str = ""
+
+
+@dataclass
+class Composed:
+    """A desired composed resource and whether its observed twin is ready."""
+
+    body: dict[str, Any]
+    ready: bool = False
+
+
+@dataclass
+class Contribution:
+    """What one renderer adds: resources, warnings, and why anything is still pending."""
+
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """Everything the servicer writes into the response."""
+
+    results: list[Message] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+    resources: dict[str, Composed] = field(default_factory=dict)
+    status: dict[str, Any] = field(default_factory=dict)
+    connection_details: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def fatal(self) -> bool:
+        """A fatal outcome: Crossplane must apply nothing."""
+        return any(r.severity == "Fatal" for r in self.results)
+
+
+Renderer = Callable[[RenderContext, Mapping[str, Any]], Contribution]
+
+
+def _fatal(reason: str, violations: list[Violation], warnings: Sequence[str] = ()) -> Outcome:
+    """One Fatal result listing every problem; warnings still reach the user."""
+    message = format_violations(violations)
+    if reason == "InvalidInput":
+        message = message.replace("invalid AwsDynamodb spec", "invalid function Input", 1)
+    results = [Message("Warning", w, "DeprecatedSpelling") for w in warnings]
+    return Outcome(results=[*results, Message("Fatal", message, reason)], violations=violations)
+
+
+def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contribution:
+    """The Table, and ContributorInsights once the table exists."""
+    out = Contribution(resources={TABLE_NAME: render_table(ctx)})
+    if ctx.spec.contributor_insights_enabled:
+        # AWS refuses Contributor Insights for a table it has not created yet.
+        # Once emitted it stays, even while the table is updating: dropping it
+        # from desired state would make Crossplane delete it.
+        if is_ready(observed.get(TABLE_NAME)) or CONTRIBUTOR_INSIGHTS_NAME in observed:
+            out.resources[CONTRIBUTOR_INSIGHTS_NAME] = render_contributor_insights(ctx)
+        else:
+            out.pending.append("contributor insights waits for the table to be ready")
+    return out
+
+
+# Each renderer adds its resources; autoscaling slots in here as its own module.
+RENDERERS: list[Renderer] = [table_contribution]
+
+
+def _table_name(spec_name: str | None, composite: Composite) -> tuple[str, str]:
+    if spec_name:
+        return spec_name, "spec.tableName"
+    return composite.name, "metadata.name"
+
+
+def compose(request: Request) -> Outcome:
+    """Turn an observed XAwsDynamodb into its desired managed resources."""
+    fn_input, violations, _ = parse_model(FunctionInput, request.input or {}, "input")
+    if fn_input is None:
+        return _fatal("InvalidInput", violations)
+
+    composite = read_composite(request.composite)
+    parsed = parse_spec(composite.spec)
+    if parsed.spec is None:
+        return _fatal("InvalidSpec", parsed.violations)
+
+    spec = apply_defaults(parsed.spec, fn_input)
+    table_name, name_path = _table_name(spec.table_name, composite)
+    problems: list[Violation] = [
+        *validate_spec(spec),
+        *check_table_name(table_name, name_path),
+    ]
+    if problems:
+        return _fatal("InvalidSpec", problems, parsed.warnings)
+
+    ctx = RenderContext(spec=spec, table_name=table_name, composite=composite, fn_input=fn_input)
+    outcome = Outcome(
+        results=[Message("Warning", w, "DeprecatedSpelling") for w in parsed.warnings]
+    )
+    pending: list[str] = []
+    for render in RENDERERS:
+        part = render(ctx, request.observed)
+        for name, body in part.resources.items():
+            outcome.resources[name] = Composed(body, ready=is_ready(request.observed.get(name)))
+        outcome.results.extend(Message("Warning", w) for w in part.warnings)
+        pending.extend(part.pending)
+
+    outputs = table_outputs(table_name, request.observed.get(TABLE_NAME))
+    outcome.status = {"outputs": outputs}
+    if composite.legacy:
+        outcome.connection_details = connection_details(outputs)
+    if pending:
+        outcome.results.append(Message("Normal", "waiting: " + "; ".join(pending), "Pending"))
+    return outcome

@@ -1,0 +1,77 @@
+"""The gRPC servicer: protobuf in, the pure core, protobuf out. Nothing else."""
+
+from __future__ import annotations
+
+import grpc
+from crossplane.function import logging, response
+from crossplane.function.proto.v1 import run_function_pb2 as fnv1
+from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
+
+from function.compose import Outcome, Request, compose
+from function.structs import LazyResources, struct_to_dict
+
+__all__ = ["FunctionRunner"]
+
+_SEVERITY = {
+    "Fatal": fnv1.SEVERITY_FATAL,
+    "Warning": fnv1.SEVERITY_WARNING,
+    "Normal": fnv1.SEVERITY_NORMAL,
+}
+
+
+def to_request(req: fnv1.RunFunctionRequest) -> Request:
+    """The plain-data view of a RunFunctionRequest that the core reads."""
+    return Request(
+        composite=struct_to_dict(req.observed.composite.resource),
+        observed=LazyResources(req.observed.resources),
+        input=struct_to_dict(req.input) if req.HasField("input") else None,
+    )
+
+
+def write_outcome(outcome: Outcome, rsp: fnv1.RunFunctionResponse) -> None:
+    """Write the core's outcome into a response that already carries the request's desired state."""
+    for result in outcome.results:
+        rsp.results.append(
+            fnv1.Result(
+                severity=_SEVERITY[result.severity],
+                message=result.message,
+                reason=result.reason or None,
+                target=fnv1.TARGET_COMPOSITE_AND_CLAIM,
+            )
+        )
+    if outcome.fatal:
+        # Desired state stays exactly as the request had it: Crossplane applies nothing.
+        return
+    xr = rsp.desired.composite
+    if outcome.status:
+        # Only status: a function must never write the composite's spec or metadata.
+        xr.resource.get_or_create_struct("status").update(outcome.status)
+    for key, value in outcome.connection_details.items():
+        xr.connection_details[key] = value
+    for name, composed in outcome.resources.items():
+        target = rsp.desired.resources[name]
+        target.resource.Clear()
+        target.resource.update(composed.body)
+        target.ready = fnv1.READY_TRUE if composed.ready else fnv1.READY_FALSE
+
+
+class FunctionRunner(grpcv1.FunctionRunnerServiceServicer):
+    """Runs the function for every RunFunctionRequest Crossplane sends."""
+
+    def __init__(self) -> None:
+        """Create a new FunctionRunner."""
+        self.log = logging.get_logger()
+
+    async def RunFunction(  # noqa: N802 (gRPC's name)
+        self, req: fnv1.RunFunctionRequest, _: grpc.aio.ServicerContext | None
+    ) -> fnv1.RunFunctionResponse:
+        """Compose the table for one request; bad input becomes a Fatal result, never an error."""
+        rsp = response.to(req)
+        try:
+            outcome = compose(to_request(req))
+        except Exception as exc:
+            self.log.error("cannot compose", tag=req.meta.tag, error=repr(exc))
+            response.fatal(rsp, f"internal error, please report it: cannot compose table: {exc!r}")
+            return rsp
+        write_outcome(outcome, rsp)
+        return rsp

@@ -1,0 +1,84 @@
+"""The function's command line: serve, render, validate."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import yaml
+from crossplane.function import cli as sdkcli
+from crossplane.function.proto.v1 import run_function_pb2 as fnv1
+
+from function import offline
+from function.fn import FunctionRunner
+
+
+@click.group()
+def cli() -> None:
+    """function-aws-dynamodb: DynamoDB tables for Crossplane."""
+
+
+@cli.command()
+@sdkcli.standard_options
+def serve(**kwargs: object) -> None:
+    """Serve RunFunction over gRPC (v1 and v1beta1)."""
+    sdkcli.run(FunctionRunner(), **kwargs)  # type: ignore[arg-type]
+
+
+def _single(docs: list[dict], what: str) -> dict:
+    if len(docs) != 1:
+        raise click.UsageError(f"{what} must hold exactly one YAML document, found {len(docs)}")
+    return docs[0]
+
+
+@cli.command("render")
+@click.argument("xr", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--observed",
+    "-o",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Observed composed resources: YAML files or directories (repeatable).",
+)
+@click.option(
+    "--input",
+    "input_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The function's Input.",
+)
+def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> None:
+    """Render XR (with observed resources) and print the desired state as YAML."""
+    composite = _single(offline.load_documents([xr]), "XR")
+    fn_input = _single(offline.load_documents([input_file]), "--input") if input_file else None
+    req = offline.build_request(composite, offline.load_documents(observed), fn_input)
+    rsp = offline.render(req)
+    click.echo(yaml.safe_dump_all(offline.response_documents(rsp), sort_keys=False), nl=False)
+    fatal = [r.message for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
+    if fatal:
+        for message in fatal:
+            click.echo(message, err=True)
+        sys.exit(1)
+
+
+@cli.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--input",
+    "input_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The function's Input.",
+)
+def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
+    """Check claims or XRs offline; print every problem, exit 1 if any."""
+    fn_input = _single(offline.load_documents([input_file]), "--input") if input_file else None
+    docs = offline.load_documents(files)
+    problems = offline.validate_documents(docs, fn_input)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        sys.exit(1)
+    click.echo(f"{len(docs)} document(s) valid")
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,120 @@
+"""Parse an untrusted spec into the pydantic model, or into readable violations.
+
+Whatever the input's shape, ``parse_spec`` returns; it never raises. Schema
+problems (types, enums, bounds, unknown fields) come back as ``Violation``s with
+the XR's camelCase field path, the same shape as the cross-field rules in
+``validation.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from function.rules import Violation
+from function.spec import AwsDynamodbSpec
+
+__all__ = ["ParsedSpec", "field_path", "parse_model", "parse_spec"]
+
+M = TypeVar("M", bound=BaseModel)
+
+# pydantic error type -> (rule id, how to say it). None means "use pydantic's text".
+_ERRORS: dict[str, tuple[str, str | None]] = {
+    "missing": ("required", "is required"),
+    "extra_forbidden": ("unknown_field", "is not a field of this API; check its spelling"),
+    "literal_error": ("enum", None),
+    "string_pattern_mismatch": ("name_format", "must be 3-255 characters of A-Z a-z 0-9 _ . -"),
+    "too_short": ("bounds", None),
+    "too_long": ("bounds", None),
+    "string_too_short": ("bounds", None),
+    "string_too_long": ("bounds", None),
+    "greater_than_equal": ("bounds", None),
+    "less_than_equal": ("bounds", None),
+    "greater_than": ("bounds", None),
+    "less_than": ("bounds", None),
+}
+
+
+@dataclass
+class ParsedSpec:
+    """The outcome of parsing: a model, or the reasons there is none."""
+
+    spec: AwsDynamodbSpec | None
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def field_path(prefix: str, loc: Sequence[int | str]) -> str:
+    """Render a pydantic location as the XR's field path: a.b[1].c."""
+    path = prefix
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif path:
+            path += f".{part}"
+        else:
+            path = str(part)
+    return path
+
+
+def _describe(error: Any) -> tuple[str, str]:
+    kind = error["type"]
+    rule, text = _ERRORS.get(kind, ("type", None))
+    if text is None:
+        text = str(error["msg"])
+        text = text.replace("Input should be", "must be").replace("String should", "should")
+        text = text.replace("List should", "should").replace("Dictionary should", "should")
+        text = text.replace(" after validation", "")
+        if kind == "literal_error" and "input" in error:
+            text += f" (got {error['input']!r})"
+    return rule, text
+
+
+def parse_model(
+    model: type[M], raw: Any, prefix: str
+) -> tuple[M | None, list[Violation], list[str]]:
+    """Validate ``raw`` against ``model``; violations carry paths under ``prefix``."""
+    warnings: list[str] = []
+    try:
+        parsed = model.model_validate(raw, context={"warnings": warnings})
+    except ValidationError as exc:
+        violations = []
+        for error in exc.errors(include_url=False):
+            rule, text = _describe(error)
+            violations.append(Violation(field_path(prefix, error["loc"]), rule, text))
+        return None, violations, []
+    return parsed, [], [f"{prefix}.{w}" if prefix else w for w in warnings]
+
+
+def parse_spec(raw: Any) -> ParsedSpec:
+    """Parse an XR's ``spec``. An absent or non-object spec is a violation, not a crash."""
+    if raw is None:
+        return ParsedSpec(None, [Violation("spec", "required", "is required")])
+    if not isinstance(raw, dict):
+        return ParsedSpec(None, [Violation("spec", "type", "must be an object")])
+    # Crossplane adds its own machinery under spec (claimRef, compositionRef,
+    # resourceRefs, crossplane, ...); those are not the user's table request.
+    user = {k: v for k, v in raw.items() if k not in _CROSSPLANE_SPEC_FIELDS}
+    spec, violations, warnings = parse_model(AwsDynamodbSpec, user, "spec")
+    return ParsedSpec(spec, violations, warnings)
+
+
+# Fields Crossplane itself writes into a composite's spec (v1 legacy and v2).
+_CROSSPLANE_SPEC_FIELDS = frozenset(
+    {
+        "crossplane",
+        "claimRef",
+        "compositionRef",
+        "compositionSelector",
+        "compositionRevisionRef",
+        "compositionRevisionSelector",
+        "compositionUpdatePolicy",
+        "environmentConfigRefs",
+        "resourceRefs",
+        "publishConnectionDetailsTo",
+        "writeConnectionSecretToRef",
+    }
+)

@@ -1,0 +1,181 @@
+"""The catalogue of validation rules: stable ids and two-sided messages.
+
+Python checks (``validation.py``), the XRD's CEL rules (``xrd.py``) and the docs
+all take their wording from here, so a user reads the same sentence whether
+admission or the function refuses a claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["RULES", "Rule", "Violation", "format_violations"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A validation rule: what it checks, said so that both halves are clear."""
+
+    id: str
+    message: str
+    source: str  # "planton" (spec.proto), "aws" (CreateTable limits) or "function"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One problem in a spec: where, which rule, and what to do about it."""
+
+    path: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.rule}]"
+
+
+def _catalogue(*rules: Rule) -> dict[str, Rule]:
+    return {r.id: r for r in rules}
+
+
+RULES: dict[str, Rule] = _catalogue(
+    # Planton's rules (spec.proto), same ids.
+    Rule(
+        "billing_mode_set",
+        "billingMode must be PROVISIONED or PAY_PER_REQUEST; omit it for the default",
+        "planton",
+    ),
+    Rule(
+        "table_key_schema_shape",
+        "the table's keySchema must have exactly one HASH key and at most one RANGE key",
+        "planton",
+    ),
+    Rule(
+        "gsi_key_schema_shape",
+        "a GSI's keySchema must have exactly one HASH key and at most one RANGE key",
+        "planton",
+    ),
+    Rule(
+        "lsi_key_schema_shape",
+        "an LSI's keySchema must have exactly one HASH key and one RANGE key",
+        "planton",
+    ),
+    Rule(
+        "provisioned_requires_throughput",
+        "with billingMode PROVISIONED, provisionedThroughput must set readCapacityUnits and "
+        "writeCapacityUnits above 0; with PAY_PER_REQUEST it must be unset or zero",
+        "planton",
+    ),
+    Rule(
+        "gsi_throughput_matches_billing",
+        "with billingMode PROVISIONED, each GSI's provisionedThroughput must set "
+        "readCapacityUnits and writeCapacityUnits above 0; with PAY_PER_REQUEST it must be "
+        "unset or zero",
+        "planton",
+    ),
+    Rule(
+        "stream_view_requires_enabled",
+        "streamViewType must be set when streamEnabled is true, and must be unset when it is false",
+        "planton",
+    ),
+    Rule(
+        "ttl_attribute_when_enabled",
+        "ttl.attributeName must be set when TTL is enabled, and must be empty when disabled",
+        "planton",
+    ),
+    Rule(
+        "include_requires_attributes",
+        "nonKeyAttributes must be set when the projection type is INCLUDE, and must be empty "
+        "otherwise",
+        "planton",
+    ),
+    Rule(
+        "non_key_attributes_unique",
+        "each nonKeyAttributes entry must appear only once",
+        "planton",
+    ),
+    # Rules AWS enforces at CreateTable time that Planton does not check.
+    Rule(
+        "key_attribute_defined",
+        "every key attribute must be defined in spec.attributeDefinitions",
+        "aws",
+    ),
+    Rule(
+        "attribute_definition_used",
+        "every attribute definition must be used by a key of the table or an index "
+        "(AWS rejects unused definitions)",
+        "aws",
+    ),
+    Rule(
+        "attribute_names_unique",
+        "each attribute must be defined once, with one type",
+        "aws",
+    ),
+    Rule(
+        "key_attributes_distinct",
+        "the HASH and RANGE keys must be different attributes",
+        "aws",
+    ),
+    Rule(
+        "index_names_unique",
+        "index names must be unique across globalSecondaryIndexes and localSecondaryIndexes",
+        "aws",
+    ),
+    Rule(
+        "lsi_requires_table_range_key",
+        "local secondary indexes need the table's keySchema to have a RANGE key",
+        "aws",
+    ),
+    Rule(
+        "lsi_uses_table_hash_key",
+        "an LSI's HASH key must be the table's HASH key",
+        "aws",
+    ),
+    Rule(
+        "projected_attributes_max",
+        "at most 100 nonKeyAttributes may be projected, summed over all indexes (duplicates count)",
+        "aws",
+    ),
+    Rule(
+        "table_name_format",
+        "the table name must be 3-255 characters of A-Z a-z 0-9 _ . -",
+        "aws",
+    ),
+    Rule(
+        "kms_key_requires_encryption",
+        "kmsKeyArn may be set only when serverSideEncryption.enabled is true",
+        "aws",
+    ),
+    Rule(
+        "kms_key_arn_format",
+        "kmsKeyArn must be a KMS key or alias ARN "
+        "(arn:aws:kms:REGION:ACCOUNT:key/ID or arn:aws:kms:REGION:ACCOUNT:alias/NAME)",
+        "aws",
+    ),
+    Rule(
+        "tags_max",
+        "a table may have at most 50 tags, the Composition's included",
+        "aws",
+    ),
+    Rule("tag_key_format", "tag keys must be 1-128 characters and not start with aws:", "aws"),
+    Rule("tag_value_format", "tag values must be at most 256 characters", "aws"),
+    Rule(
+        "region_required",
+        "no region: set spec.region on the claim, or region in the Composition's function Input",
+        "function",
+    ),
+    # Schema-level problems found while parsing (types, enums, unknown fields, bounds).
+    Rule("required", "is required", "function"),
+    Rule("unknown_field", "is not a field of this API; check its spelling", "function"),
+    Rule("enum", "is not an accepted value", "function"),
+    Rule("type", "has the wrong type", "function"),
+    Rule("bounds", "is out of range", "function"),
+    Rule("name_format", "must be 3-255 characters of A-Z a-z 0-9 _ . -", "function"),
+)
+
+
+def format_violations(violations: list[Violation]) -> str:
+    """One readable message listing every problem, for a single Fatal result."""
+    count = len(violations)
+    noun = "problem" if count == 1 else "problems"
+    body = "; ".join(str(v) for v in violations)
+    return f"invalid AwsDynamodb spec, {count} {noun}: {body}"

@@ -1,0 +1,60 @@
+"""Readiness of composed resources and the outputs reported on the composite."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["at_provider", "connection_details", "is_ready", "table_outputs"]
+
+
+def _conditions(resource: Any) -> list[Any]:
+    if not isinstance(resource, dict):
+        return []
+    status = resource.get("status")
+    if not isinstance(status, dict):
+        return []
+    conditions = status.get("conditions")
+    return conditions if isinstance(conditions, list) else []
+
+
+def is_ready(resource: Any) -> bool:
+    """True when an observed resource's Ready condition is True; False if absent or odd."""
+    return any(
+        isinstance(c, dict) and c.get("type") == "Ready" and c.get("status") == "True"
+        for c in _conditions(resource)
+    )
+
+
+def at_provider(resource: Any) -> Mapping[str, Any]:
+    """An observed managed resource's status.atProvider, or {} while it has none."""
+    if not isinstance(resource, dict):
+        return {}
+    status = resource.get("status")
+    ap = status.get("atProvider") if isinstance(status, dict) else None
+    return ap if isinstance(ap, dict) else {}
+
+
+# XR status.outputs key -> the observed Table's status.atProvider key.
+_OUTPUTS = {
+    "tableArn": "arn",
+    "tableId": "id",
+    "streamArn": "streamArn",
+    "streamLabel": "streamLabel",
+}
+
+
+def table_outputs(table_name: str, observed_table: Any) -> dict[str, str]:
+    """status.outputs for the composite: the table's name and what AWS reported."""
+    ap = at_provider(observed_table)
+    outputs = {"tableName": table_name}
+    for out_key, ap_key in _OUTPUTS.items():
+        value = ap.get(ap_key)
+        if isinstance(value, str) and value:
+            outputs[out_key] = value
+    return outputs
+
+
+def connection_details(outputs: Mapping[str, str]) -> dict[str, bytes]:
+    """The same outputs as connection details, for legacy XRs and their claims."""
+    return {k: v.encode() for k, v in outputs.items()}

@@ -1,0 +1,54 @@
+"""RunFunction over real gRPC on loopback, both protocol versions."""
+
+from __future__ import annotations
+
+from crossplane.function.proto.v1 import run_function_pb2 as fnv1
+from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
+from crossplane.function.proto.v1beta1 import run_function_pb2 as fnv1beta1
+from crossplane.function.proto.v1beta1 import run_function_pb2_grpc as grpcv1beta1
+
+from function.offline import build_request
+from function.structs import struct_to_dict
+from tests.support import EXAMPLES, load_yaml
+
+
+def _minimal_request(tag: str = "t-1") -> fnv1.RunFunctionRequest:
+    return build_request(load_yaml(EXAMPLES / "xr.yaml"), tag=tag)
+
+
+def test_v1_renders_table_copies_tag_and_sets_ttl(
+    stub_v1: grpcv1.FunctionRunnerServiceStub,
+) -> None:
+    rsp = stub_v1.RunFunction(_minimal_request("tag-v1"), timeout=10)
+    assert rsp.meta.tag == "tag-v1"
+    assert rsp.meta.ttl.seconds == 60
+    assert [r.message for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL] == []
+    table = struct_to_dict(rsp.desired.resources["table"].resource)
+    assert table["apiVersion"] == "dynamodb.aws.upbound.io/v1beta2"
+    assert table["kind"] == "Table"
+    assert table["metadata"]["annotations"]["crossplane.io/external-name"] == "orders"
+    assert table["spec"]["forProvider"]["hashKey"] == "pk"
+
+
+def test_v1beta1_is_served_too(stub_v1beta1: grpcv1beta1.FunctionRunnerServiceStub) -> None:
+    req = fnv1beta1.RunFunctionRequest()
+    req.ParseFromString(_minimal_request("tag-beta").SerializeToString())
+    rsp = stub_v1beta1.RunFunction(req, timeout=10)
+    assert rsp.meta.tag == "tag-beta"
+    assert "table" in rsp.desired.resources
+
+
+def test_invalid_spec_is_one_fatal_and_desired_passes_through(
+    stub_v1: grpcv1.FunctionRunnerServiceStub,
+) -> None:
+    xr = load_yaml(EXAMPLES / "xr.yaml")
+    xr["spec"]["keySchema"] = [{"attributeName": "nope", "keyType": "RANGE"}]
+    req = build_request(xr)
+    req.desired.resources["from-earlier-step"].resource.update({"apiVersion": "v1", "kind": "X"})
+    rsp = stub_v1.RunFunction(req, timeout=10)
+    fatal = [r for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
+    assert len(fatal) == 1
+    assert fatal[0].target == fnv1.TARGET_COMPOSITE_AND_CLAIM
+    assert "spec.keySchema: " in fatal[0].message
+    assert "[table_key_schema_shape]" in fatal[0].message
+    assert rsp.desired == req.desired
