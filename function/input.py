@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from function.spec import BillingMode, ServerSideEncryption, TableClass
+from function.spec import BillingMode, OptionalTableClass, ServerSideEncryption
 
 __all__ = ["INPUT_API_VERSION", "INPUT_KIND", "Defaults", "FunctionInput", "Warnings"]
 
@@ -53,7 +53,7 @@ class Defaults(_Model):
         alias="deletionProtectionEnabled",
         description="Default for deletion protection.",
     )
-    table_class: TableClass | None = Field(
+    table_class: OptionalTableClass = Field(
         default=None, alias="tableClass", description="Default table class."
     )
 

@@ -109,6 +109,12 @@ BillingMode = Annotated[
     _normaliser("billingMode", _BILLING_ALIASES),
     _accepted(BillingModeName, _BILLING_ALIASES),
 ]
+# Optional fields take the normaliser outside the union, so *_UNSPECIFIED can mean None.
+OptionalBillingMode = Annotated[
+    BillingModeName | None,
+    _normaliser("billingMode", _BILLING_ALIASES),
+    _accepted(BillingModeName, _BILLING_ALIASES),
+]
 
 AttributeTypeName = Literal["S", "N", "B"]
 _ATTRIBUTE_ALIASES: dict[str, str | None] = {
@@ -155,6 +161,12 @@ StreamViewType = Annotated[
     _normaliser("streamViewType", _STREAM_ALIASES),
     _accepted(StreamViewTypeName, _STREAM_ALIASES),
 ]
+# Optional fields take the normaliser outside the union, so *_UNSPECIFIED can mean None.
+OptionalStreamViewType = Annotated[
+    StreamViewTypeName | None,
+    _normaliser("streamViewType", _STREAM_ALIASES),
+    _accepted(StreamViewTypeName, _STREAM_ALIASES),
+]
 
 TableClassName = Literal["STANDARD", "STANDARD_INFREQUENT_ACCESS"]
 _TABLE_CLASS_ALIASES: dict[str, str | None] = {
@@ -164,6 +176,12 @@ _TABLE_CLASS_ALIASES: dict[str, str | None] = {
 }
 TableClass = Annotated[
     TableClassName,
+    _normaliser("tableClass", _TABLE_CLASS_ALIASES),
+    _accepted(TableClassName, _TABLE_CLASS_ALIASES),
+]
+# Optional fields take the normaliser outside the union, so *_UNSPECIFIED can mean None.
+OptionalTableClass = Annotated[
+    TableClassName | None,
     _normaliser("tableClass", _TABLE_CLASS_ALIASES),
     _accepted(TableClassName, _TABLE_CLASS_ALIASES),
 ]
@@ -356,7 +374,7 @@ class ServerSideEncryption(_Model):
 class AwsDynamodbSpec(_Model):
     """The desired DynamoDB table."""
 
-    billing_mode: BillingMode | None = Field(
+    billing_mode: OptionalBillingMode = Field(
         default=None,
         alias="billingMode",
         description="PROVISIONED or PAY_PER_REQUEST (default PAY_PER_REQUEST).",
@@ -392,7 +410,7 @@ class AwsDynamodbSpec(_Model):
     stream_enabled: bool = Field(
         default=False, alias="streamEnabled", description="Enable DynamoDB Streams."
     )
-    stream_view_type: StreamViewType | None = Field(
+    stream_view_type: OptionalStreamViewType = Field(
         default=None,
         alias="streamViewType",
         description="What a stream record holds; set iff streamEnabled.",
@@ -407,7 +425,7 @@ class AwsDynamodbSpec(_Model):
         alias="serverSideEncryption",
         description="Encryption at rest (default: the AWS-owned key).",
     )
-    table_class: TableClass | None = Field(
+    table_class: OptionalTableClass = Field(
         default=None,
         alias="tableClass",
         description="STANDARD or STANDARD_INFREQUENT_ACCESS (AWS default STANDARD).",
