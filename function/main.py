@@ -25,6 +25,14 @@ def serve(**kwargs: object) -> None:
     sdkcli.run(FunctionRunner(), **kwargs)  # type: ignore[arg-type]
 
 
+def _load(paths: list[str] | tuple[str, ...]) -> list[dict]:
+    """YAML documents from files or directories; a bad file is a usage error, not a traceback."""
+    try:
+        return offline.load_documents(paths)
+    except (OSError, yaml.YAMLError) as exc:
+        raise click.ClickException(f"cannot read {', '.join(paths)}: {exc}") from exc
+
+
 def _single(docs: list[dict], what: str) -> dict:
     if len(docs) != 1:
         raise click.UsageError(f"{what} must hold exactly one YAML document, found {len(docs)}")
@@ -48,9 +56,9 @@ def _single(docs: list[dict], what: str) -> dict:
 )
 def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> None:
     """Render XR (with observed resources) and print the desired state as YAML."""
-    composite = _single(offline.load_documents([xr]), "XR")
-    fn_input = _single(offline.load_documents([input_file]), "--input") if input_file else None
-    req = offline.build_request(composite, offline.load_documents(observed), fn_input)
+    composite = _single(_load([xr]), "XR")
+    fn_input = _single(_load([input_file]), "--input") if input_file else None
+    req = offline.build_request(composite, _load(observed), fn_input)
     rsp = offline.render(req)
     click.echo(yaml.safe_dump_all(offline.response_documents(rsp), sort_keys=False), nl=False)
     fatal = [r.message for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
@@ -70,8 +78,8 @@ def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> No
 )
 def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
     """Check claims or XRs offline; print every problem, exit 1 if any."""
-    fn_input = _single(offline.load_documents([input_file]), "--input") if input_file else None
-    docs = offline.load_documents(files)
+    fn_input = _single(_load([input_file]), "--input") if input_file else None
+    docs = _load(files)
     problems = offline.validate_documents(docs, fn_input)
     for problem in problems:
         click.echo(problem)

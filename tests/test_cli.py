@@ -1,0 +1,104 @@
+"""The `function` command line, run as a user runs it: as a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import yaml
+
+from tests.support import EXAMPLES, FIXTURES, ROOT
+
+
+def _function(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "function.main", *args],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_render_prints_the_composite_status_and_the_table() -> None:
+    run = _function("render", str(EXAMPLES / "xr.yaml"))
+    assert run.returncode == 0, run.stderr
+    docs = list(yaml.safe_load_all(run.stdout))
+    assert docs[0]["kind"] == "XAwsDynamodb"
+    assert docs[0]["status"]["outputs"]["tableName"] == "orders"
+    tables = [d for d in docs if d.get("kind") == "Table"]
+    assert len(tables) == 1
+    assert (
+        tables[0]["metadata"]["annotations"]["crossplane.io/composition-resource-name"] == "table"
+    )
+
+
+def test_render_of_an_invalid_xr_exits_non_zero_with_every_message_on_stderr() -> None:
+    run = _function("render", str(FIXTURES / "invalid-xr.yaml"))
+    assert run.returncode == 1
+    for rule in (
+        "provisioned_requires_throughput",
+        "stream_view_requires_enabled",
+        "ttl_attribute_when_enabled",
+    ):
+        assert f"[{rule}]" in run.stderr
+    assert "Traceback" not in run.stderr
+    results = [d for d in yaml.safe_load_all(run.stdout) if d.get("kind") == "Result"]
+    assert [r["severity"] for r in results] == ["Fatal"]
+    assert not [d for d in yaml.safe_load_all(run.stdout) if d.get("kind") == "Table"]
+
+
+def test_render_reads_input_and_observed_resources(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fn_input = tmp_path / "input.yaml"
+    fn_input.write_text(
+        "apiVersion: awsdynamodb.fn.project-planton.org/v1beta1\n"
+        "kind: Input\n"
+        "providerConfigName: aws\n"
+    )
+    observed = tmp_path / "observed"
+    observed.mkdir()
+    (observed / "table.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "dynamodb.aws.upbound.io/v1beta2",
+                "kind": "Table",
+                "metadata": {"annotations": {"crossplane.io/composition-resource-name": "table"}},
+                "status": {
+                    "atProvider": {"arn": "arn:aws:dynamodb:us-east-1:1:table/orders"},
+                    "conditions": [{"type": "Ready", "status": "True"}],
+                },
+            }
+        )
+    )
+    run = _function(
+        "render", str(EXAMPLES / "xr.yaml"), "--input", str(fn_input), "--observed", str(observed)
+    )
+    assert run.returncode == 0, run.stderr
+    docs = list(yaml.safe_load_all(run.stdout))
+    assert docs[0]["status"]["outputs"]["tableArn"] == "arn:aws:dynamodb:us-east-1:1:table/orders"
+    table = next(d for d in docs if d.get("kind") == "Table")
+    assert table["spec"]["providerConfigRef"] == {"name": "aws"}
+
+
+def test_validate_lists_every_problem_and_exits_1() -> None:
+    run = _function("validate", str(FIXTURES / "invalid-xr.yaml"), str(EXAMPLES / "xr.yaml"))
+    assert run.returncode == 1
+    lines = run.stdout.strip().splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith("XAwsDynamodb/orders: spec.") for line in lines)
+
+
+def test_validate_accepts_a_good_file() -> None:
+    run = _function("validate", str(EXAMPLES / "xr.yaml"))
+    assert run.returncode == 0, run.stdout
+    assert "1 document(s) valid" in run.stdout
+
+
+def test_validate_reports_unreadable_yaml_without_a_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("spec: [unclosed\n")
+    run = _function("validate", str(bad))
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr
+    assert "bad.yaml" in run.stderr + run.stdout
