@@ -10,6 +10,7 @@ from crossplane.function import cli as sdkcli
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
 from function import offline
+from function.apidocs import api_reference
 from function.fn import FunctionRunner
 
 
@@ -86,6 +87,12 @@ def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
     if problems:
         sys.exit(1)
     click.echo(f"{len(docs)} document(s) valid")
+
+
+@cli.command("docs")
+def docs_cmd() -> None:
+    """Print the API reference (docs/api.md) generated from the models."""
+    click.echo(api_reference(), nl=False)
 
 
 if __name__ == "__main__":
