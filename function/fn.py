@@ -71,7 +71,14 @@ class FunctionRunner(grpcv1.FunctionRunnerServiceServicer):
             outcome = compose(to_request(req))
         except Exception as exc:
             self.log.error("cannot compose", tag=req.meta.tag, error=repr(exc))
-            response.fatal(rsp, f"internal error, please report it: cannot compose table: {exc!r}")
+            rsp.results.append(
+                fnv1.Result(
+                    severity=fnv1.SEVERITY_FATAL,
+                    message=f"internal error, please report it: cannot compose table: {exc!r}",
+                    reason="InternalError",
+                    target=fnv1.TARGET_COMPOSITE_AND_CLAIM,
+                )
+            )
             return rsp
         write_outcome(outcome, rsp)
         return rsp
