@@ -12,11 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from function.autoscaling import AUTOSCALING_CHECKS
 from function.composite import Composite, read_composite
 from function.context import RenderContext
+from function.contribution import Contribution
 from function.defaults import apply_defaults
 from function.input import FunctionInput
 from function.parse import parse_model, parse_spec
+from function.render_autoscaling import autoscaling_contribution
 from function.render_table import (
     CONTRIBUTOR_INSIGHTS_NAME,
     TABLE_NAME,
@@ -56,15 +59,6 @@ class Composed:
 
     body: dict[str, Any]
     ready: bool = False
-
-
-@dataclass
-class Contribution:
-    """What one renderer adds: resources, warnings, and why anything is still pending."""
-
-    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -109,8 +103,8 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
     return out
 
 
-# Each renderer adds its resources; autoscaling slots in here as its own module.
-RENDERERS: list[Renderer] = [table_contribution]
+# Each renderer adds its resources; later renderers may depend on earlier ones' output.
+RENDERERS: list[Renderer] = [table_contribution, autoscaling_contribution]
 
 
 def _table_name(spec_name: str | None, composite: Composite) -> tuple[str, str]:
@@ -133,7 +127,7 @@ def compose(request: Request) -> Outcome:
     spec = apply_defaults(parsed.spec, fn_input)
     table_name, name_path = _table_name(spec.table_name, composite)
     problems: list[Violation] = [
-        *validate_spec(spec),
+        *validate_spec(spec, extra=AUTOSCALING_CHECKS),
         *check_table_name(table_name, name_path),
     ]
     if problems:

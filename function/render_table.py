@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from function.apis import CONTRIBUTOR_INSIGHTS, TABLE
+from function.autoscaled_capacity import hand_capacity_to_autoscaler
+from function.autoscaling import autoscaled
 from function.context import RenderContext
 from function.spec import GlobalSecondaryIndex, LocalSecondaryIndex, Projection
 
@@ -85,6 +87,8 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
     fp["deletionProtectionEnabled"] = spec.deletion_protection_enabled
     if spec.tags:
         fp["tags"] = dict(spec.tags)
+    # Capacity that Application Auto Scaling manages must not be reset by the provider.
+    hand_capacity_to_autoscaler(table, autoscaled(spec))
     return table
 
 

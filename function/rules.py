@@ -163,6 +163,24 @@ RULES: dict[str, Rule] = _catalogue(
         "no region: set spec.region on the claim, or region in the Composition's function Input",
         "function",
     ),
+    # Autoscaling (function/autoscaling.py).
+    Rule(
+        "autoscaling_requires_provisioned",
+        "autoScaling may be enabled only with billingMode PROVISIONED; with PAY_PER_REQUEST "
+        "omit it or set enabled: false",
+        "function",
+    ),
+    Rule(
+        "autoscaling_min_le_max",
+        "autoscaling minCapacity must be at most maxCapacity",
+        "function",
+    ),
+    Rule(
+        "autoscaling_capacity_in_range",
+        "the provisioned capacity of an autoscaled table or index must lie between its "
+        "autoscaling minCapacity and maxCapacity",
+        "function",
+    ),
     # Schema-level problems found while parsing (types, enums, unknown fields, bounds).
     Rule("required", "is required", "function"),
     Rule("unknown_field", "is not a field of this API; check its spelling", "function"),
