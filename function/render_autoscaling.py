@@ -40,8 +40,10 @@ POLICY_TYPE = "TargetTrackingScaling"
 _METRIC = {"read": "DynamoDBReadCapacityUtilization", "write": "DynamoDBWriteCapacityUtilization"}
 _UNITS = {"read": "ReadCapacityUnits", "write": "WriteCapacityUnits"}
 
-# Room for "index-", the slug and "-write-target" in a 63-character name.
-_SLUG_MAX = 36
+# Longest slugs that keep "index-<slug>-write-target" within 63 characters,
+# with and without the 9-character ".<hash>" suffix.
+_SLUG_MAX = 63 - len("index-") - len("-write-target")
+_HASHED_SLUG_MAX = _SLUG_MAX - 9
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -57,7 +59,7 @@ def _index_slug(index: str) -> str:
     if slug == index and len(slug) <= _SLUG_MAX:
         return slug
     digest = hashlib.sha256(index.encode()).hexdigest()[:8]
-    slug = slug[:_SLUG_MAX].rstrip("-")
+    slug = slug[:_HASHED_SLUG_MAX].rstrip("-")
     return f"{slug}.{digest}" if slug else digest
 
 
