@@ -132,7 +132,7 @@ def _observed_indexes(observed_table: Any) -> list[dict[str, Any]]:
     return [g for g in gsis if isinstance(g, dict)] if isinstance(gsis, list) else []
 
 
-def _gsi_drift(ctx: RenderContext, observed_table: Any) -> list[str]:
+def _gsi_drift(ctx: RenderContext, scaled: list[Scaled], observed_table: Any) -> list[str]:
     """GSI changes the provider will not apply while the GSI list is in initProvider."""
     if not at_provider(observed_table):
         return []  # the table does not exist yet: initProvider creates every index
@@ -151,6 +151,20 @@ def _gsi_drift(ctx: RenderContext, observed_table: Any) -> list[str]:
         f"spec.globalSecondaryIndexes: removing index {name!r} {why}"
         for name in sorted(k for k in live.keys() - wanted if isinstance(k, str))
     ]
+    # Fixed capacity of an opted-out index is ignored along with the list.
+    autoscaled_indexes = {s.index for s in scaled}
+    for i, gsi in enumerate(ctx.spec.global_secondary_indexes):
+        pt, now = gsi.provisioned_throughput, live.get(gsi.name)
+        if gsi.name in autoscaled_indexes or pt is None or now is None:
+            continue
+        want = (pt.read_capacity_units, pt.write_capacity_units)
+        have = (now.get("readCapacity"), now.get("writeCapacity"))
+        if None not in have and want != have:
+            warnings.append(
+                f"spec.globalSecondaryIndexes[{i}].provisionedThroughput: changing the capacity "
+                f"of index {gsi.name!r} from {have[0]}/{have[1]} to {want[0]}/{want[1]} "
+                f"(read/write) {why}"
+            )
     return warnings
 
 
@@ -164,7 +178,7 @@ def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) ->
     table_ready = is_ready(observed_table)
     live_indexes = {g.get("name") for g in _observed_indexes(observed_table)}
     if gsis_handed_over(scaled):
-        out.warnings.extend(_gsi_drift(ctx, observed_table))
+        out.warnings.extend(_gsi_drift(ctx, scaled, observed_table))
 
     waiting_for_table = False
     for unit in scaled:

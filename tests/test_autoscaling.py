@@ -47,7 +47,14 @@ def _table_at_provider(xr: dict[str, Any]) -> dict[str, Any]:
     return {
         "arn": "arn:aws:dynamodb:eu-west-1:123456789012:table/orders",
         "id": "orders",
-        "globalSecondaryIndex": [{"name": g["name"]} for g in gsis],
+        "globalSecondaryIndex": [
+            {
+                "name": g["name"],
+                "readCapacity": g["provisionedThroughput"]["readCapacityUnits"],
+                "writeCapacity": g["provisionedThroughput"]["writeCapacityUnits"],
+            }
+            for g in gsis
+        ],
     }
 
 
@@ -467,6 +474,22 @@ def test_gsi_changes_the_provider_would_ignore_are_warned_about(change: str, war
     assert len(warnings) == 1
     assert warning in warnings[0]
     assert "autoScaling.enabled: false" in warnings[0]
+
+
+def test_fixed_capacity_change_of_an_opted_out_gsi_is_warned_about() -> None:
+    xr = _xr("override-and-opt-out.yaml")
+    _, observed = _converge(xr)
+    observed["table"]["status"]["atProvider"]["globalSecondaryIndex"] = [
+        {"name": "by-status", "readCapacity": 300, "writeCapacity": 5},  # the autoscaler's
+        {"name": "by-customer", "readCapacity": 7, "writeCapacity": 3},
+    ]
+    assert [r for r in _run(xr, observed).results if r.severity == "Warning"] == []
+
+    xr["spec"]["globalSecondaryIndexes"][1]["provisionedThroughput"]["readCapacityUnits"] = 9
+    warnings = [r.message for r in _run(xr, observed).results if r.severity == "Warning"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("spec.globalSecondaryIndexes[1].provisionedThroughput: ")
+    assert "'by-customer' from 7/3 to 9/3" in warnings[0]
 
 
 def test_no_gsi_warning_while_the_table_is_being_created() -> None:
