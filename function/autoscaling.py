@@ -108,6 +108,7 @@ class _Resolved:
         )
 
 
+_UNITS = {"read": "readCapacityUnits", "write": "writeCapacityUnits"}
 _CAMEL = {
     "min_capacity": "minCapacity",
     "max_capacity": "maxCapacity",
@@ -180,15 +181,11 @@ def _resolve_dimension(
     )
 
 
-_UNITS = {"read": "readCapacityUnits", "write": "writeCapacityUnits"}
-
-
 @dataclass(frozen=True)
 class _Unit:
-    """The table or one GSI, with its own autoScaling path and resolved dimensions."""
+    """The table or one GSI: whether it scales, and its resolved dimensions."""
 
     index: str | None
-    path: str  # where this unit's own autoScaling block is (or would be)
     enabled: bool
     read: _Resolved
     write: _Resolved
@@ -201,7 +198,6 @@ def _units(spec: AwsDynamodbSpec) -> Iterator[_Unit]:
     table_levels: list[tuple[AutoScaling | None, str]] = [(table_block, table_path)]
     yield _Unit(
         index=None,
-        path=table_path,
         enabled=table_block is not None and table_block.enabled,
         read=_resolve_dimension(
             "read", table_levels, spec.provisioned_throughput, "spec.provisionedThroughput"
@@ -222,7 +218,6 @@ def _units(spec: AwsDynamodbSpec) -> Iterator[_Unit]:
         pt_path = f"spec.globalSecondaryIndexes[{i}].provisionedThroughput"
         yield _Unit(
             index=gsi.name,
-            path=own_path,
             enabled=enabled,
             read=_resolve_dimension("read", levels, gsi.provisioned_throughput, pt_path),
             write=_resolve_dimension("write", levels, gsi.provisioned_throughput, pt_path),

@@ -185,14 +185,13 @@ def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) ->
         exists = unit.index is None or unit.index in live_indexes
         for dim in DIMENSIONS:
             t_name, p_name = target_name(unit.index, dim), policy_name(unit.index, dim)
-            if (table_ready and exists) or t_name in observed:
-                out.resources[t_name] = render_scalable_target(ctx, unit, dim)
-            elif not table_ready:
-                waiting_for_table = True
+            if not ((table_ready and exists) or t_name in observed):
+                if table_ready:
+                    out.pending.append(f"{t_name} waits for index {unit.index!r} to exist")
+                else:
+                    waiting_for_table = True
                 continue
-            else:
-                out.pending.append(f"{t_name} waits for index {unit.index!r} to exist")
-                continue
+            out.resources[t_name] = render_scalable_target(ctx, unit, dim)
             if is_ready(observed.get(t_name)) or p_name in observed:
                 out.resources[p_name] = render_scaling_policy(ctx, unit, dim)
             else:
