@@ -265,21 +265,24 @@ class AutoScalingDimension(_Model):
         alias="minCapacity",
         ge=1,
         le=CAPACITY_MAX,
-        description="Lowest capacity the autoscaler may set.",
+        description="Lowest capacity the autoscaler may set (default: the provisioned capacity).",
     )
     max_capacity: int | None = Field(
         default=None,
         alias="maxCapacity",
         ge=1,
         le=CAPACITY_MAX,
-        description="Highest capacity the autoscaler may set.",
+        description=(
+            "Highest capacity the autoscaler may set "
+            "(default: 4x the larger of minCapacity and the provisioned capacity, at most 40000)."
+        ),
     )
     target_utilization: float | None = Field(
         default=None,
         alias="targetUtilization",
         ge=20,
         le=90,
-        description="Consumed-to-provisioned ratio to hold, in percent (20-90).",
+        description="Consumed-to-provisioned ratio to hold, in percent (20-90, default 70).",
     )
 
 
@@ -293,13 +296,13 @@ class AutoScaling(_Model):
         default=None,
         alias="scaleInCooldownSeconds",
         ge=0,
-        description="Seconds after a scale-in before another scale-in.",
+        description="Seconds after a scale-in before another scale-in (default 60).",
     )
     scale_out_cooldown_seconds: int | None = Field(
         default=None,
         alias="scaleOutCooldownSeconds",
         ge=0,
-        description="Seconds after a scale-out before another scale-out.",
+        description="Seconds after a scale-out before another scale-out (default 60).",
     )
 
 
@@ -324,7 +327,9 @@ class GlobalSecondaryIndex(_Model):
     auto_scaling: AutoScaling | None = Field(
         default=None,
         alias="autoScaling",
-        description="Overrides spec.autoScaling for this index; enabled: false opts it out.",
+        description=(
+            "Overrides spec.autoScaling field by field for this index; enabled: false opts it out."
+        ),
     )
 
 
