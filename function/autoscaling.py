@@ -224,13 +224,20 @@ def _units(spec: AwsDynamodbSpec) -> Iterator[_Unit]:
         )
 
 
+def _mentions_autoscaling(spec: AwsDynamodbSpec) -> bool:
+    """Whether the spec says anything about autoscaling (most specs do not)."""
+    return spec.auto_scaling is not None or any(
+        g.auto_scaling is not None for g in spec.global_secondary_indexes
+    )
+
+
 def autoscaled(spec: AwsDynamodbSpec) -> list[Scaled]:
     """The table and GSIs to autoscale, table first, with their effective settings.
 
     Empty unless billingMode is PROVISIONED: on-demand tables have no
     provisioned capacity to scale (validation refuses the combination).
     """
-    if spec.billing_mode != "PROVISIONED":
+    if spec.billing_mode != "PROVISIONED" or not _mentions_autoscaling(spec):
         return []
     return [Scaled(u.index, u.read.scaling(), u.write.scaling()) for u in _units(spec) if u.enabled]
 
@@ -259,6 +266,8 @@ def check_autoscaling_bounds(spec: AwsDynamodbSpec) -> Iterator[Violation]:
     A table-level mistake that every GSI inherits is reported once, at the
     field that says it.
     """
+    if not _mentions_autoscaling(spec):
+        return
     if spec.billing_mode is not None and spec.billing_mode != "PROVISIONED":
         return  # check_autoscaling_billing already refuses autoscaling here
     reported: set[tuple[str, str]] = set()
