@@ -70,6 +70,9 @@ class Outcome:
     resources: dict[str, Composed] = field(default_factory=dict)
     status: dict[str, Any] = field(default_factory=dict)
     connection_details: dict[str, bytes] = field(default_factory=dict)
+    # Why the composite is not ready yet although its emitted resources may be:
+    # resources held back (autoscaling, insights) do not count toward readiness.
+    pending: list[str] = field(default_factory=list)
 
     @property
     def fatal(self) -> bool:
@@ -137,7 +140,7 @@ def compose(request: Request) -> Outcome:
     outcome = Outcome(
         results=[Message("Warning", w, "DeprecatedSpelling") for w in parsed.warnings]
     )
-    pending: list[str] = []
+    pending = outcome.pending
     for render in RENDERERS:
         part = render(ctx, request.observed)
         for name, body in part.resources.items():

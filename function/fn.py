@@ -46,6 +46,10 @@ def write_outcome(outcome: Outcome, rsp: fnv1.RunFunctionResponse) -> None:
     if outcome.status:
         # Only status: a function must never write the composite's spec or metadata.
         xr.resource.get_or_create_struct("status").update(outcome.status)
+    if outcome.pending:
+        # Crossplane would call the XR ready once every emitted resource is;
+        # resources still held back must keep it not ready.
+        xr.ready = fnv1.READY_FALSE
     for key, value in outcome.connection_details.items():
         xr.connection_details[key] = value
     for name, composed in outcome.resources.items():

@@ -52,3 +52,23 @@ def test_invalid_spec_is_one_fatal_and_desired_passes_through(
     assert "spec.keySchema: " in fatal[0].message
     assert "[table_key_schema_shape]" in fatal[0].message
     assert rsp.desired == req.desired
+
+
+def test_composite_is_not_ready_while_resources_are_held_back(
+    stub_v1: grpcv1.FunctionRunnerServiceStub,
+) -> None:
+    xr = load_yaml(EXAMPLES / "xr.yaml")
+    xr["spec"]["contributorInsightsEnabled"] = True
+    rsp = stub_v1.RunFunction(build_request(xr), timeout=10)
+    assert "contributor-insights" not in rsp.desired.resources
+    assert rsp.desired.composite.ready == fnv1.READY_FALSE
+    pending = [r for r in rsp.results if r.reason == "Pending"]
+    assert pending and "contributor insights" in pending[0].message
+
+    observed_table = struct_to_dict(rsp.desired.resources["table"].resource)
+    observed_table["metadata"]["annotations"]["crossplane.io/composition-resource-name"] = "table"
+    observed_table["status"] = {"conditions": [{"type": "Ready", "status": "True"}]}
+    rsp = stub_v1.RunFunction(build_request(xr, observed=[observed_table]), timeout=10)
+    assert "contributor-insights" in rsp.desired.resources
+    assert rsp.desired.composite.ready == fnv1.READY_UNSPECIFIED
+    assert rsp.desired.resources["table"].ready == fnv1.READY_TRUE
