@@ -23,6 +23,13 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+# The XRDs and the Input CRD are generated from the models; tests/test_xrd.py
+# fails when the checked-in copies drift.
+xrd: $(STAMP)
+	$(BIN)/function xrd > examples/xrd.yaml
+	$(BIN)/function xrd --v2 > examples/xrd-v2.yaml
+	$(BIN)/function input-crd > package/input/awsdynamodb.fn.project-planton.org_inputs.yaml
+
 lint: $(STAMP)
 	$(BIN)/ruff check function tests benchmarks
 	$(BIN)/ruff format --check function tests benchmarks

@@ -9,7 +9,7 @@ import yaml
 from crossplane.function import cli as sdkcli
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
-from function import offline
+from function import offline, xrd
 from function.apidocs import api_reference
 from function.fn import FunctionRunner
 
@@ -93,6 +93,19 @@ def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
 def docs_cmd() -> None:
     """Print the API reference (docs/api.md) generated from the models."""
     click.echo(api_reference(), nl=False)
+
+
+@cli.command("xrd")
+@click.option("--v2", is_flag=True, help="apiextensions.crossplane.io/v2, namespaced, no claim.")
+def xrd_cmd(v2: bool) -> None:
+    """Print the CompositeResourceDefinition generated from the spec models."""
+    click.echo(xrd.to_yaml(xrd.xrd(v2=v2), "function xrd" + (" --v2" if v2 else "")), nl=False)
+
+
+@cli.command("input-crd")
+def input_crd_cmd() -> None:
+    """Print the CRD of the function's Input, generated from its model."""
+    click.echo(xrd.to_yaml(xrd.input_crd(), "function input-crd"), nl=False)
 
 
 if __name__ == "__main__":

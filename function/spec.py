@@ -52,6 +52,9 @@ MAX_LSIS = 5
 MAX_PROJECTED_ATTRIBUTES = 100
 MAX_TAGS = 50
 ATTRIBUTE_NAME_MAX = 255
+# The pattern bounds names too; max_length says so to the XRD, whose CEL cost
+# estimate reads maxLength only.
+NAME_MAX = 255
 INDEX_NAME_PATTERN = r"^[A-Za-z0-9_.-]{3,255}$"
 TABLE_NAME_PATTERN = INDEX_NAME_PATTERN
 # Bounds that keep lists small enough for the Kubernetes CEL cost budget; each is
@@ -311,6 +314,7 @@ class GlobalSecondaryIndex(_Model):
 
     name: str = Field(
         pattern=INDEX_NAME_PATTERN,
+        max_length=NAME_MAX,
         description="Index name: 3-255 characters of A-Z a-z 0-9 _ . -",
     )
     key_schema: KeySchema = Field(
@@ -338,6 +342,7 @@ class LocalSecondaryIndex(_Model):
 
     name: str = Field(
         pattern=INDEX_NAME_PATTERN,
+        max_length=NAME_MAX,
         description="Index name: 3-255 characters of A-Z a-z 0-9 _ . -",
     )
     key_schema: KeySchema = Field(
@@ -455,6 +460,7 @@ class AwsDynamodbSpec(_Model):
         default=None,
         alias="tableName",
         pattern=TABLE_NAME_PATTERN,
+        max_length=NAME_MAX,
         description="Table name (default: the composite's metadata.name); fixed once created.",
     )
     tags: dict[str, str] = Field(

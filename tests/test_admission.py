@@ -1,0 +1,144 @@
+"""Admission (the generated XRD's schema and CEL rules) and the function agree.
+
+Every claim in tests/fixtures/admission/claims.yaml, and every claim or XR in
+examples/ and tests/fixtures/, goes through both: the stand-in API server in
+tests/admission.py and ``function.compose.compose``. Admission must refuse
+what the function refuses, with the same message, unless the function's
+answer depends on the Composition's Input, and must never refuse what the
+function accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from function.compose import Request, compose
+from function.rules import RULES
+from function.xrd import CEL_RULES, FUNCTION_ONLY, SCHEMA_RULES, xr_schema
+from tests.admission import Refusal, admit, evaluate, prune_nulls
+from tests.support import EXAMPLES, FIXTURES, ROOT, load_all, load_yaml
+
+CASES: list[dict[str, Any]] = load_yaml(FIXTURES / "admission" / "claims.yaml")
+DEFAULT_INPUT = {"region": "us-east-1"}
+KINDS = {"AwsDynamodb", "XAwsDynamodb"}
+SPEC_SCHEMA = xr_schema()["properties"]["spec"]
+
+
+def _function_rules(spec: Any, fn_input: dict[str, Any]) -> set[str]:
+    # The function sees what the API server stored.
+    xr = {"apiVersion": "aws.project-planton.org/v1", "kind": "XAwsDynamodb"}
+    xr |= {"metadata": {"name": "orders"}, "spec": prune_nulls(spec)}
+    return {v.rule for v in compose(Request(composite=xr, input=fn_input)).violations}
+
+
+def _decidable(rules: set[str], spec: dict[str, Any]) -> set[str]:
+    """The function's rules that admission can decide for this claim."""
+    needs = {c.rule: c.needs for c in CEL_RULES}
+    return {
+        r
+        for r in rules
+        if r not in FUNCTION_ONLY
+        and all(isinstance(spec, dict) and spec.get(n) is not None for n in needs.get(r, ()))
+    }
+
+
+def _check_agreement(spec: Any, fn_input: dict[str, Any]) -> tuple[set[str], list[Refusal]]:
+    rules = _function_rules(spec, fn_input)
+    refusals = admit(spec, SPEC_SCHEMA)
+    assert [r for r in refusals if r.kind == "cel-error"] == []
+    decidable = _decidable(rules, spec)
+    if not rules:
+        assert refusals == [], "admission refuses a spec the function accepts"
+    if decidable:
+        assert refusals, f"admission accepts a spec the function refuses for {decidable}"
+    if refusals and all(r.kind == "cel" for r in refusals):
+        cel_messages = {r.message for r in refusals}
+        for rule in decidable & {c.rule for c in CEL_RULES}:
+            assert RULES[rule].message in cel_messages, f"{rule} not refused with its message"
+    return rules, refusals
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_admission_and_function_agree_on_case(case: dict[str, Any]) -> None:
+    rules, _ = _check_agreement(case["spec"], case.get("input", DEFAULT_INPUT))
+    assert rules == set(case["refuses"]), "the case does not test what its name says"
+
+
+def _documents() -> list[tuple[str, dict[str, Any]]]:
+    docs = []
+    for path in sorted([*EXAMPLES.rglob("*.yaml"), *FIXTURES.rglob("*.yaml")]):
+        for doc in load_all(path):
+            if isinstance(doc, dict) and doc.get("kind") in KINDS and "spec" in doc:
+                docs.append((str(path.relative_to(ROOT)), doc))
+    return docs
+
+
+@pytest.mark.parametrize(("where", "doc"), _documents(), ids=[w for w, _ in _documents()])
+def test_admission_and_function_agree_on_every_claim_and_xr_in_the_repo(
+    where: str, doc: dict[str, Any]
+) -> None:
+    # Crossplane's own spec fields (compositionRef, crossplane, ...) come from
+    # the schema Crossplane adds to an XR; the user's part is what the XRD says.
+    spec = {k: v for k, v in doc["spec"].items() if k in SPEC_SCHEMA["properties"]}
+    _check_agreement(spec, DEFAULT_INPUT)
+
+
+def test_every_rule_is_mirrored_in_cel_enforced_by_the_schema_or_declared_function_only() -> None:
+    covered = {c.rule for c in CEL_RULES} | set(FUNCTION_ONLY) | set(SCHEMA_RULES)
+    assert set(RULES) - covered == set()
+    assert covered - set(RULES) == set()
+
+
+def test_every_cel_rule_refuses_at_least_one_case() -> None:
+    fired: set[str] = set()
+    by_message = {c.message: c.rule for c in CEL_RULES}
+    for case in CASES:
+        refusals = admit(case["spec"], SPEC_SCHEMA)
+        fired |= {by_message[r.message] for r in refusals if r.kind == "cel"}
+    assert {c.rule for c in CEL_RULES} - fired == set()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "refused"),
+    [("aws:", True), ("AWS:", True), ("aWs:", True), ("aws-", False), ("awsx:", False)],
+)
+def test_tag_key_rule_refuses_aws_prefix_in_any_case(prefix: str, refused: bool) -> None:
+    rule = next(c for c in CEL_RULES if c.rule == "tag_key_format")
+    assert evaluate(rule.expression, {f"{prefix}team": "x"}) is not refused
+
+
+def test_rules_are_placed_on_nodes_that_exist_and_name_fields_that_exist() -> None:
+    schema = xr_schema()
+    for cel in CEL_RULES:
+        node = schema
+        for part in cel.at.split("."):
+            node = node["properties"][part.removesuffix("[]")]
+            node = node["items"] if part.endswith("[]") else node
+        assert cel.validation() in node["x-kubernetes-validations"]
+        if cel.field_path is not None:
+            assert cel.field_path.lstrip(".") in node["properties"]
+
+
+def test_every_string_a_rule_reads_is_bounded_for_the_cel_cost_budget() -> None:
+    # The API server estimates a rule's cost from maxLength and maxItems;
+    # unbounded strings or lists under a rule can exceed the budget.
+    schema = xr_schema()
+
+    def unbounded(node: dict[str, Any], path: str) -> list[str]:
+        found = []
+        if node.get("type") == "string" and "maxLength" not in node:
+            found.append(path)
+        if node.get("type") == "array" and "maxItems" not in node:
+            found.append(path)
+        for name, child in node.get("properties", {}).items():
+            found += unbounded(child, f"{path}.{name}")
+        if "items" in node:
+            found += unbounded(node["items"], f"{path}[]")
+        return found
+
+    spec = schema["properties"]["spec"]
+    # Tag values are only measured with size(), whose cost does not grow with length.
+    assert unbounded(spec, "spec") == []
+
