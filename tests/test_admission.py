@@ -85,6 +85,26 @@ def test_admission_and_function_agree_on_every_claim_and_xr_in_the_repo(
     _check_agreement(spec, DEFAULT_INPUT)
 
 
+def _fixture_cases() -> list[tuple[str, dict[str, Any]]]:
+    """Case tables other tests keep under tests/fixtures (lists of {name, spec, input?})."""
+    cases = []
+    for path in sorted(FIXTURES.rglob("*.yaml")):
+        doc = load_yaml(path)
+        if path.parent.name == "admission" or not isinstance(doc, list):
+            continue
+        for case in doc:
+            if isinstance(case, dict) and "spec" in case and "name" in case:
+                cases.append((f"{path.relative_to(FIXTURES)}:{case['name']}", case))
+    return cases
+
+
+@pytest.mark.parametrize(("where", "case"), _fixture_cases(), ids=[w for w, _ in _fixture_cases()])
+def test_admission_and_function_agree_on_every_fixture_case(
+    where: str, case: dict[str, Any]
+) -> None:
+    _check_agreement(case["spec"], case.get("input") or {})
+
+
 def test_every_rule_is_mirrored_in_cel_enforced_by_the_schema_or_declared_function_only() -> None:
     covered = {c.rule for c in CEL_RULES} | set(FUNCTION_ONLY) | set(SCHEMA_RULES)
     assert set(RULES) - covered == set()
