@@ -1,7 +1,8 @@
 """What the Kubernetes API server does with a custom resource at admission.
 
 A stand-in good enough to test the generated XRD without a cluster: prune
-explicit nulls (the API server drops them for non-nullable fields), validate
+explicit nulls (the API server drops them for non-nullable fields), apply the
+schema's defaults, validate
 against the structural schema with unknown fields refused (kubectl's default
 ``--validate=Strict``), then evaluate every ``x-kubernetes-validations`` rule
 with cel-python, ``self`` bound to the node the rule sits on.
@@ -34,8 +35,15 @@ def _k8s_sum(values: celtypes.ListType) -> Any:
     return functools.reduce(lambda a, b: a + b, values, celtypes.IntType(0))
 
 
+def _k8s_lower_ascii(text: celtypes.StringType) -> celtypes.StringType:
+    # The Kubernetes strings library's lowerAscii(), used by Crossplane's own CRDs.
+    return celtypes.StringType("".join(c.lower() if c.isascii() else c for c in text))
+
+
 _ENV = celpy.Environment()
-_FUNCTIONS = {"sum": _k8s_sum}
+# The Kubernetes CEL library functions the rules under test use; cel-python
+# implements standard CEL only.
+_FUNCTIONS = {"sum": _k8s_sum, "lowerAscii": _k8s_lower_ascii}
 
 
 @functools.cache
@@ -57,13 +65,28 @@ def prune_nulls(value: Any) -> Any:
     return value
 
 
+def apply_schema_defaults(value: Any, schema: dict[str, Any]) -> Any:
+    """The object with the schema's defaults filled in, as the API server does before CEL."""
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        out = {k: copy.deepcopy(v["default"]) for k, v in props.items() if "default" in v}
+        for key, child in value.items():
+            sub = props.get(key) or schema.get("additionalProperties")
+            out[key] = apply_schema_defaults(child, sub) if isinstance(sub, dict) else child
+        return out
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [apply_schema_defaults(v, schema["items"]) for v in value]
+    return value
+
+
 def strict(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema with unknown fields refused, as strict field validation does."""
     out = copy.deepcopy(schema)
 
     def visit(node: dict[str, Any]) -> None:
         if "properties" in node:
-            node.setdefault("additionalProperties", False)
+            if not node.get("x-kubernetes-preserve-unknown-fields"):
+                node.setdefault("additionalProperties", False)
             for child in node["properties"].values():
                 visit(child)
         if isinstance(node.get("items"), dict):
@@ -124,5 +147,5 @@ def admit(value: Any, schema: dict[str, Any]) -> list[Refusal]:
     CEL rules run only on a value that passed the schema: they are written for
     the schema's types, as the API server's are.
     """
-    value = prune_nulls(value)
+    value = apply_schema_defaults(prune_nulls(value), schema)
     return schema_refusals(value, schema) or cel_refusals(value, schema)

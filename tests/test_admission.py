@@ -161,4 +161,3 @@ def test_every_string_a_rule_reads_is_bounded_for_the_cel_cost_budget() -> None:
     spec = schema["properties"]["spec"]
     # Tag values are only measured with size(), whose cost does not grow with length.
     assert unbounded(spec, "spec") == []
-
