@@ -34,7 +34,10 @@ def _observed(name: str) -> list[dict[str, Any]]:
 
 def _render(stub: grpcv1.FunctionRunnerServiceStub, name: str) -> list[dict[str, Any]]:
     xr = load_yaml(EXAMPLES / name / "xr.yaml")
-    rsp = stub.RunFunction(build_request(xr, _observed(name), INPUT), timeout=10)
+    # A directory may bring its own Input; otherwise the Composition's applies.
+    own = EXAMPLES / name / "input.yaml"
+    fn_input = load_yaml(own) if own.is_file() else INPUT
+    rsp = stub.RunFunction(build_request(xr, _observed(name), fn_input), timeout=10)
     fatal = [r.message for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
     assert fatal == []
     return response_documents(rsp)
