@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-# The XRDs and the Input CRD are generated from the models; tests/test_xrd.py
+# The XRDs and the Input CRD are generated from the models; tests/test_package.py
 # fails when the checked-in copies drift.
 xrd: $(STAMP)
 	$(BIN)/function xrd > examples/xrd.yaml

@@ -74,8 +74,25 @@ _KEPT = (
     "maxItems",
     "minProperties",
     "maxProperties",
+    "multipleOf",
+    "format",
     "required",
 )
+# Keywords handled below, or dropped on purpose (defaults: see the module doc).
+_HANDLED = {
+    *_KEPT,
+    "const",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "uniqueItems",
+    "properties",
+    "items",
+    "additionalProperties",
+    "default",
+    "title",
+    "examples",
+    "$defs",
+}
 
 
 class SchemaError(ValueError):
@@ -112,6 +129,10 @@ def structural_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
 
     def convert(raw: Mapping[str, Any]) -> dict[str, Any]:
         node = _resolve(raw, defs)
+        # A constraint the XRD cannot carry must not vanish silently.
+        unknown = set(node) - _HANDLED
+        if unknown:
+            raise SchemaError(f"no structural equivalent for {sorted(unknown)} in {raw}")
         out: dict[str, Any] = {k: node[k] for k in _KEPT if k in node}
         if "const" in node:
             out["enum"] = [node["const"]]
@@ -129,6 +150,11 @@ def structural_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
             out["properties"] = {k: convert(v) for k, v in node["properties"].items()}
         if "items" in node:
             out["items"] = convert(node["items"])
+        elif out.get("type") == "array":
+            raise SchemaError(f"array without one items schema (a tuple?): {raw}")
+        if node.get("uniqueItems"):
+            # Kubernetes forbids uniqueItems; a set-typed list says the same.
+            out["x-kubernetes-list-type"] = "set"
         extra = node.get("additionalProperties")
         if isinstance(extra, dict):
             if extra:

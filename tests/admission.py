@@ -80,10 +80,13 @@ def apply_schema_defaults(value: Any, schema: dict[str, Any]) -> Any:
 
 
 def strict(schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema with unknown fields refused, as strict field validation does."""
+    """The schema in JSON Schema 7 terms, unknown fields refused as strict validation does."""
     out = copy.deepcopy(schema)
 
     def visit(node: dict[str, Any]) -> None:
+        for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+            if node.get(flag) is True:  # OpenAPI 3.0's flag is JSON Schema 7's number
+                node[flag] = node.pop(bound)
         if "properties" in node:
             if not node.get("x-kubernetes-preserve-unknown-fields"):
                 node.setdefault("additionalProperties", False)
