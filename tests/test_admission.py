@@ -141,7 +141,7 @@ def test_rules_are_placed_on_nodes_that_exist_and_name_fields_that_exist() -> No
             assert cel.field_path.lstrip(".") in node["properties"]
 
 
-def test_every_string_a_rule_reads_is_bounded_for_the_cel_cost_budget() -> None:
+def test_every_string_and_list_under_spec_is_bounded_for_the_cel_cost_budget() -> None:
     # The API server estimates a rule's cost from maxLength and maxItems;
     # unbounded strings or lists under a rule can exceed the budget.
     schema = xr_schema()
