@@ -24,6 +24,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from function.input import INPUT_GROUP, INPUT_KIND, INPUT_VERSION, FunctionInput
 from function.rules import RULES
 from function.spec import (
+    CAPACITY_MAX,
     AwsDynamodbSpec,
     BillingMode,
     KeyType,
@@ -293,6 +294,69 @@ def _projected(indexes: str) -> str:
     )
 
 
+def _has(base: str, *fields: str) -> str:
+    """has() along a path, each step guarded: CEL's has() needs its parent to exist."""
+    return " && ".join(f"has({'.'.join((base, *fields[: i + 1]))})" for i in range(len(fields)))
+
+
+def _explicit(owner: str, dim: str, name: str, unset: int, fallback: str | None = None) -> str:
+    """An autoscaling number the spec sets at ``owner``, else ``fallback`` or ``unset``."""
+    path = f"{owner}.autoScaling.{dim}.{name}"
+    other = fallback if fallback is not None else str(unset)
+    return f"({_has(owner, 'autoScaling', dim, name)} ? {path} : {other})"
+
+
+def _scaling_enabled(owner: str) -> str:
+    return f"(!has({owner}.autoScaling.enabled) || {owner}.autoScaling.enabled)"
+
+
+_TABLE_SCALES = f"(has(self.autoScaling) && {_scaling_enabled('self')})"
+
+
+def _gsi_scales(g: str) -> str:
+    # A GSI's own block is enabled unless it says otherwise; without one it follows the table.
+    return f"(has({g}.autoScaling) ? {_scaling_enabled(g)} : {_TABLE_SCALES})"
+
+
+# Sentinels for "not set": minCapacity is at least 1, maxCapacity at most CAPACITY_MAX.
+_NO_MIN, _NO_MAX = 0, CAPACITY_MAX + 1
+
+
+def _bounds(owner: str, dim: str) -> tuple[str, str]:
+    """The explicit (minCapacity, maxCapacity) for the table or a GSI, inheriting the table's."""
+    if owner == "self":
+        return _explicit("self", dim, "minCapacity", _NO_MIN), _explicit(
+            "self", dim, "maxCapacity", _NO_MAX
+        )
+    return (
+        _explicit(
+            owner, dim, "minCapacity", _NO_MIN, _explicit("self", dim, "minCapacity", _NO_MIN)
+        ),
+        _explicit(
+            owner, dim, "maxCapacity", _NO_MAX, _explicit("self", dim, "maxCapacity", _NO_MAX)
+        ),
+    )
+
+
+def _min_le_max(owner: str) -> str:
+    return " && ".join("{} <= {}".format(*_bounds(owner, dim)) for dim in ("read", "write"))
+
+
+def _capacity_in_range(owner: str) -> str:
+    # With a default minCapacity (the capacity itself) or maxCapacity (at least
+    # four times it) the capacity is in range; only explicit bounds can exclude it.
+    parts = []
+    for dim, units in (("read", "readCapacityUnits"), ("write", "writeCapacityUnits")):
+        lo, hi = _bounds(owner, dim)
+        cap = _units(f"{owner}.provisionedThroughput", units)
+        cap = f"(has({owner}.provisionedThroughput) ? {cap} : 0)"
+        parts.append(f"({lo} > {hi} || {cap} == 0 || ({cap} >= {lo} && {cap} <= {hi}))")
+    return " && ".join(parts)
+
+
+_SCALING_ON_DEMAND = f"(has(self.billingMode) && {_in('self.billingMode', _ON_DEMAND)})"
+
+
 _TABLE_HASH = _first("self.keySchema", _HASH)
 _LSI_HASH = _first("l.keySchema", _HASH)
 
@@ -409,6 +473,37 @@ CEL_RULES: tuple[CelRule, ...] = (
         "kms_key_arn_format",
         "spec.serverSideEncryption.kmsKeyArn",
         f"size(self) == 0 || self.matches({KMS_ARN.pattern!r})",
+    ),
+    CelRule(
+        "autoscaling_requires_provisioned",
+        "spec",
+        f"!{_SCALING_ON_DEMAND} || (!{_TABLE_SCALES} && "
+        f"{_GSIS}.all(g, !has(g.autoScaling) || !{_scaling_enabled('g')}))",
+        needs=("billingMode",),
+    ),
+    # Table and GSIs apart: each rule then stays readable in the XRD.
+    CelRule(
+        "autoscaling_min_le_max",
+        "spec",
+        f"{_SCALING_ON_DEMAND} || !{_TABLE_SCALES} || ({_min_le_max('self')})",
+    ),
+    CelRule(
+        "autoscaling_min_le_max",
+        "spec",
+        f"{_SCALING_ON_DEMAND} || {_GSIS}.all(g, !{_gsi_scales('g')} || ({_min_le_max('g')}))",
+    ),
+    CelRule(
+        "autoscaling_capacity_in_range",
+        "spec",
+        f"{_SCALING_ON_DEMAND} || !{_TABLE_SCALES} || ({_capacity_in_range('self')})",
+        ".provisionedThroughput",
+    ),
+    CelRule(
+        "autoscaling_capacity_in_range",
+        "spec",
+        f"{_SCALING_ON_DEMAND} || "
+        f"{_GSIS}.all(g, !{_gsi_scales('g')} || ({_capacity_in_range('g')}))",
+        ".globalSecondaryIndexes",
     ),
     CelRule(
         "tag_key_format",

@@ -10,9 +10,13 @@ function accepts.
 
 from __future__ import annotations
 
+import copy
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from function.compose import Request, compose
 from function.rules import RULES
@@ -105,6 +109,43 @@ def test_admission_and_function_agree_on_every_fixture_case(
     _check_agreement(case["spec"], case.get("input") or {})
 
 
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _patched(base: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with a case's ``set`` paths assigned and ``unset`` paths removed."""
+    doc = copy.deepcopy(base)
+    for path, value in case.get("set", {}).items():
+        *parents, last = [int(i) if i else k for k, i in _PATH_PART.findall(path)]
+        node = doc
+        for step in parents:
+            node = node.setdefault(step, {}) if isinstance(step, str) else node[step]
+        node[last] = value
+    for path in case.get("unset", []):
+        *parents, last = [int(i) if i else k for k, i in _PATH_PART.findall(path)]
+        node = doc
+        for step in parents:
+            node = node[step]
+        del node[last]
+    return doc
+
+
+# The autoscaling tests' cases: patches to two-gsis.yaml (see that file's header).
+_AUTOSCALING = FIXTURES / "autoscaling"
+_PATCH_CASES: list[dict[str, Any]] = (
+    load_yaml(_AUTOSCALING / "validation.yaml")
+    if (_AUTOSCALING / "validation.yaml").is_file()
+    else []
+)
+
+
+@pytest.mark.parametrize("case", _PATCH_CASES, ids=[c["name"] for c in _PATCH_CASES])
+def test_admission_and_function_agree_on_autoscaling_cases(case: dict[str, Any]) -> None:
+    xr = _patched(load_yaml(_AUTOSCALING / "two-gsis.yaml"), case)
+    rules, _ = _check_agreement(xr["spec"], {})
+    assert bool(rules) != bool(case.get("valid"))
+
+
 def test_every_rule_is_mirrored_in_cel_enforced_by_the_schema_or_declared_function_only() -> None:
     covered = {c.rule for c in CEL_RULES} | set(FUNCTION_ONLY) | set(SCHEMA_RULES)
     assert set(RULES) - covered == set()
@@ -161,3 +202,66 @@ def test_every_string_and_list_under_spec_is_bounded_for_the_cel_cost_budget() -
     spec = schema["properties"]["spec"]
     # Tag values are only measured with size(), whose cost does not grow with length.
     assert unbounded(spec, "spec") == []
+
+
+_capacity = st.integers(min_value=0, max_value=6)
+_bound = st.one_of(st.none(), st.integers(min_value=1, max_value=6))
+
+
+@st.composite
+def _scaling_block(draw: st.DrawFn) -> dict[str, Any] | None:
+    if draw(st.booleans()):
+        return None
+    block: dict[str, Any] = {}
+    if draw(st.booleans()):
+        block["enabled"] = draw(st.booleans())
+    for dim in ("read", "write"):
+        lo, hi = draw(_bound), draw(_bound)
+        numbers = {k: v for k, v in (("minCapacity", lo), ("maxCapacity", hi)) if v is not None}
+        if numbers or draw(st.booleans()):
+            block[dim] = numbers
+    return block
+
+
+@st.composite
+def _autoscaled_spec(draw: st.DrawFn) -> dict[str, Any]:
+    """Small numbers, so bounds and capacities often meet at the edges."""
+
+    def throughput() -> dict[str, int] | None:
+        if draw(st.booleans()):
+            return None
+        return {"readCapacityUnits": draw(_capacity), "writeCapacityUnits": draw(_capacity)}
+
+    spec: dict[str, Any] = {
+        "attributeDefinitions": [{"name": "pk", "type": "S"}, {"name": "g", "type": "S"}],
+        "keySchema": [{"attributeName": "pk", "keyType": "HASH"}],
+    }
+    billing = draw(st.sampled_from([None, "PROVISIONED", "PAY_PER_REQUEST"]))
+    if billing:
+        spec["billingMode"] = billing
+    gsis = []
+    for i in range(draw(st.integers(min_value=1, max_value=2))):
+        gsi: dict[str, Any] = {
+            "name": f"gsi-{i}",
+            "keySchema": [{"attributeName": "g", "keyType": "HASH"}],
+        }
+        if (pt := throughput()) is not None:
+            gsi["provisionedThroughput"] = pt
+        if (block := draw(_scaling_block())) is not None:
+            gsi["autoScaling"] = block
+        gsis.append(gsi)
+    spec["globalSecondaryIndexes"] = gsis
+    if (pt := throughput()) is not None:
+        spec["provisionedThroughput"] = pt
+    if (block := draw(_scaling_block())) is not None:
+        spec["autoScaling"] = block
+    return spec
+
+
+@settings(max_examples=80, deadline=None)
+@given(spec=_autoscaled_spec(), default=st.sampled_from(["PROVISIONED", "PAY_PER_REQUEST"]))
+def test_admission_and_function_agree_on_generated_autoscaling_specs(
+    spec: dict[str, Any], default: str
+) -> None:
+    # The Input's default billing mode decides specs that leave billingMode out.
+    _check_agreement(spec, {"region": "us-east-1", "defaults": {"billingMode": default}})
