@@ -171,3 +171,15 @@ def test_crossplane_objects_are_valid_for_real_crossplane(path: str, crd_file: s
         v["schema"]["openAPIV3Schema"] for v in crd["spec"]["versions"] if v["name"] == version
     )
     assert admit(doc, schema) == []
+
+
+@pytest.mark.parametrize("name", MINE)
+def test_example_observed_resources_are_the_full_result(
+    stub_v1: grpcv1.FunctionRunnerServiceStub, name: str
+) -> None:
+    # Nothing still waits, and the only warnings are the Planton manifest's old spellings.
+    results = [d for d in _render(stub_v1, name) if d.get("kind") == "Result"]
+    assert [r for r in results if r.get("reason") == "Pending"] == []
+    warnings = [r for r in results if r["severity"] == "Warning"]
+    assert all(r.get("reason") == "DeprecatedSpelling" for r in warnings)
+    assert bool(warnings) == (name == "planton")
