@@ -299,11 +299,10 @@ def _has(base: str, *fields: str) -> str:
     return " && ".join(f"has({'.'.join((base, *fields[: i + 1]))})" for i in range(len(fields)))
 
 
-def _explicit(owner: str, dim: str, name: str, unset: int, fallback: str | None = None) -> str:
-    """An autoscaling number the spec sets at ``owner``, else ``fallback`` or ``unset``."""
+def _explicit(owner: str, dim: str, name: str, otherwise: str) -> str:
+    """An autoscaling number the spec sets at ``owner``, else ``otherwise``."""
     path = f"{owner}.autoScaling.{dim}.{name}"
-    other = fallback if fallback is not None else str(unset)
-    return f"({_has(owner, 'autoScaling', dim, name)} ? {path} : {other})"
+    return f"({_has(owner, 'autoScaling', dim, name)} ? {path} : {otherwise})"
 
 
 def _scaling_enabled(owner: str) -> str:
@@ -324,17 +323,13 @@ _NO_MIN, _NO_MAX = 0, CAPACITY_MAX + 1
 
 def _bounds(owner: str, dim: str) -> tuple[str, str]:
     """The explicit (minCapacity, maxCapacity) for the table or a GSI, inheriting the table's."""
+    table_min = _explicit("self", dim, "minCapacity", str(_NO_MIN))
+    table_max = _explicit("self", dim, "maxCapacity", str(_NO_MAX))
     if owner == "self":
-        return _explicit("self", dim, "minCapacity", _NO_MIN), _explicit(
-            "self", dim, "maxCapacity", _NO_MAX
-        )
+        return table_min, table_max
     return (
-        _explicit(
-            owner, dim, "minCapacity", _NO_MIN, _explicit("self", dim, "minCapacity", _NO_MIN)
-        ),
-        _explicit(
-            owner, dim, "maxCapacity", _NO_MAX, _explicit("self", dim, "maxCapacity", _NO_MAX)
-        ),
+        _explicit(owner, dim, "minCapacity", table_min),
+        _explicit(owner, dim, "maxCapacity", table_max),
     )
 
 
@@ -350,6 +345,8 @@ def _capacity_in_range(owner: str) -> str:
         lo, hi = _bounds(owner, dim)
         cap = _units(f"{owner}.provisionedThroughput", units)
         cap = f"(has({owner}.provisionedThroughput) ? {cap} : 0)"
+        # min > max is autoscaling_min_le_max's to report; a zero capacity the
+        # throughput rules'.
         parts.append(f"({lo} > {hi} || {cap} == 0 || ({cap} >= {lo} && {cap} <= {hi}))")
     return " && ".join(parts)
 
