@@ -443,7 +443,7 @@ CEL_RULES: tuple[CelRule, ...] = (
     CelRule(
         "projected_attributes_max",
         "spec",
-        # sum() is the Kubernetes CEL lists library's (k8s >= 1.26).
+        # sum() is from the Kubernetes CEL lists library.
         f"({_projected(_GSIS)} + {_projected(_LSIS)}).sum() <= 100",
     ),
     CelRule(
