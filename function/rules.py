@@ -181,6 +181,25 @@ RULES: dict[str, Rule] = _catalogue(
         "autoscaling minCapacity and maxCapacity",
         "function",
     ),
+    # What AWS fixes at CreateTable: changing it replaces the table (guards.py refuses).
+    Rule(
+        "table_keys_immutable",
+        "the table's HASH and RANGE keys are fixed once the table exists",
+        "aws",
+    ),
+    Rule(
+        "key_attribute_type_immutable",
+        "the type of a table or LSI key attribute is fixed once the table exists",
+        "aws",
+    ),
+    Rule(
+        "lsis_immutable",
+        "local secondary indexes are fixed once the table exists: none can be added, removed "
+        "or changed",
+        "aws",
+    ),
+    Rule("table_name_immutable", "the table name is fixed once the table exists", "aws"),
+    Rule("region_immutable", "the region is fixed once the table exists", "aws"),
     # Schema-level problems found while parsing (types, enums, unknown fields, bounds).
     Rule("required", "is required", "function"),
     Rule("unknown_field", "is not a field of this API; check its spelling", "function"),
