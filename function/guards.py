@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from function.context import EXTERNAL_NAME
-from function.rules import Violation
+from function.rules import Violation, list_violations
 from function.spec import AwsDynamodbSpec
 from function.validation import violation
 
@@ -174,7 +174,7 @@ class GuardReport:
         """One message naming every refused change, old -> new, and what to do instead."""
         count = len(self.refused)
         noun = "change" if count == 1 else "changes"
-        body = "; ".join(str(v) for v in self.refused)
+        body = list_violations(self.refused)
         return (
             f"refusing to replace DynamoDB table {self.table_name!r}, {count} {noun} AWS "
             f"cannot make to an existing table: {body}. {_REMEDY}"
