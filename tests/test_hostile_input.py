@@ -224,6 +224,7 @@ def check_response(server: LoggedServer, req: fnv1.RunFunctionRequest) -> fnv1.R
         if had_table:
             assert "table" in rsp.desired.resources
     else:
+        assert "table" in rsp.desired.resources
         table = struct_to_dict(rsp.desired.resources["table"].resource)
         assert schema_errors(table) == [], table
     return rsp
