@@ -10,15 +10,20 @@ from function.compose import Request, compose
 from tests.support import EXAMPLES, load_yaml, schema_errors
 
 
-def _table(namespace: str | None, protected: bool | None) -> dict[str, Any]:
+def _table(
+    namespace: str | None, protected: bool | None, spec: dict[str, Any] | None = None
+) -> dict[str, Any]:
     xr = load_yaml(EXAMPLES / "xr.yaml")
+    xr["spec"].update(spec or {})
     if namespace is not None:
         xr["metadata"]["namespace"] = namespace
     if protected is not None:
         xr["spec"]["deletionProtectionEnabled"] = protected
     outcome = compose(Request(composite=xr))
-    assert not outcome.fatal
-    return outcome.resources["table"].body
+    assert not outcome.fatal, outcome.results
+    table = outcome.resources["table"].body
+    assert schema_errors(table) == []
+    return table
 
 
 def test_cluster_scoped_protected_table_is_orphaned_on_delete() -> None:
@@ -48,3 +53,23 @@ def test_unprotected_table_keeps_crossplane_defaults(
     spec = _table(namespace, protected)["spec"]
     assert "deletionPolicy" not in spec
     assert "managementPolicies" not in spec
+
+
+AUTOSCALED = {
+    "billingMode": "PROVISIONED",
+    "provisionedThroughput": {"readCapacityUnits": 10, "writeCapacityUnits": 10},
+    "autoScaling": {},
+}
+
+
+@pytest.mark.parametrize("namespace", [None, "team-a"], ids=["cluster", "namespaced"])
+def test_protected_autoscaled_table_keeps_autoscalings_policies_without_delete(
+    namespace: str | None,
+) -> None:
+    # Autoscaling narrows managementPolicies (no LateInitialize). Crossplane then
+    # ignores deletionPolicy, so Delete must leave the management policies too.
+    plain = _table(namespace, False, AUTOSCALED)["spec"]["managementPolicies"]
+    assert "Delete" in plain and "LateInitialize" not in plain
+    spec = _table(namespace, True, AUTOSCALED)["spec"]
+    assert spec["managementPolicies"] == [p for p in plain if p != "Delete"]
+    assert spec.get("deletionPolicy") == (None if namespace else "Orphan")

@@ -12,6 +12,7 @@ from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
 from function.compose import Outcome, Request, compose
 from function.offline import build_request
+from function.rules import RULES
 from function.structs import struct_to_dict
 from tests.support import FIXTURES, load_yaml
 
@@ -458,3 +459,12 @@ def test_fatal_over_grpc_leaves_a_desired_table_from_an_earlier_step_alone(
     rsp = stub_v1.RunFunction(req, timeout=10)
     assert [r for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
     assert rsp.desired == req.desired
+
+
+def test_every_immutability_rule_has_a_refused_case() -> None:
+    seen = set()
+    for _, edit, _ in REFUSED:
+        composite = xr()
+        edit(composite)
+        seen |= {v.rule for v in run(composite, observed_table()).violations}
+    assert seen == {rule for rule in RULES if rule.endswith("_immutable")}

@@ -23,7 +23,14 @@ from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
 from function.structs import struct_to_dict, to_struct
-from tests.support import FIXTURES, load_yaml, schema_errors, serve_subprocess, wait_for_channel
+from tests.support import (
+    EXAMPLES,
+    FIXTURES,
+    load_yaml,
+    schema_errors,
+    serve_subprocess,
+    wait_for_channel,
+)
 
 GUARDS = FIXTURES / "guards"
 FUZZ = settings(
@@ -83,6 +90,10 @@ def base_xr() -> dict[str, Any]:
     return load_yaml(GUARDS / "xr.yaml")
 
 
+def autoscaled_xr() -> dict[str, Any]:
+    return load_yaml(EXAMPLES / "autoscaled" / "xr.yaml")
+
+
 def base_observed() -> dict[str, Any]:
     return load_yaml(GUARDS / "observed-table.yaml")
 
@@ -137,6 +148,7 @@ composites = st.one_of(
     st.just(base_xr()),
     json_objects,
     mutated(base_xr()),
+    mutated(autoscaled_xr()),
     st.builds(lambda xr: {k: v for k, v in xr.items() if k != "spec"}, st.just(base_xr())),
     st.builds(
         lambda extra: {**base_xr(), "spec": {**base_xr()["spec"], **extra}},
