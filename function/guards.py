@@ -305,12 +305,18 @@ def check_table_change(desired_table: Mapping[str, Any], observed_table: Any) ->
         and new.billing_mode is not None
         and old.billing_mode != new.billing_mode
     ):
+        when = (
+            "this switch counts against"
+            if new.billing_mode == "PAY_PER_REQUEST"
+            else "switching back later counts against"
+        )
         report.warnings.append(
             (
                 "BillingModeSwitch",
-                f"spec.billingMode: {old.billing_mode} -> {new.billing_mode}; allowed, but AWS "
-                "lets a table switch to on-demand (PAY_PER_REQUEST) at most 4 times in a "
-                "rolling 24 hours, and refuses further switches until the window passes",
+                f"spec.billingMode: {old.billing_mode} -> {new.billing_mode}; allowed, but the "
+                f"switch takes several minutes and {when} AWS's limit of 4 switches to "
+                "on-demand (PAY_PER_REQUEST) in a rolling 24 hours; AWS refuses further ones "
+                "until the window passes",
             )
         )
     return report

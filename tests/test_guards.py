@@ -274,7 +274,10 @@ ALLOWED: list[tuple[str, Edit, str, list[str]]] = [
             ],
         ),
         "BillingModeSwitch",
-        ["spec.billingMode: PAY_PER_REQUEST -> PROVISIONED", "4 times in a rolling 24 hours"],
+        [
+            "spec.billingMode: PAY_PER_REQUEST -> PROVISIONED",
+            "switching back later counts against AWS's limit of 4 switches to on-demand",
+        ],
     ),
 ]
 
@@ -468,3 +471,13 @@ def test_every_immutability_rule_has_a_refused_case() -> None:
         edit(composite)
         seen |= {v.rule for v in run(composite, observed_table()).violations}
     assert seen == {rule for rule in RULES if rule.endswith("_immutable")}
+
+
+def test_switch_to_on_demand_counts_against_the_daily_limit() -> None:
+    observed = observed_table()
+    for block in (observed["spec"]["forProvider"], observed["status"]["atProvider"]):
+        block["billingMode"] = "PROVISIONED"
+    found = warnings(run(xr(), observed), "BillingModeSwitch")
+    assert len(found) == 1
+    assert found[0].startswith("spec.billingMode: PROVISIONED -> PAY_PER_REQUEST; ")
+    assert "this switch counts against AWS's limit of 4 switches to on-demand" in found[0]
