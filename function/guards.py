@@ -51,8 +51,8 @@ def _dicts(value: Any) -> list[Mapping[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _strs(value: Any) -> tuple[str, ...]:
-    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+def _strs(value: Any) -> tuple[str, ...] | None:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else None
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,9 @@ class Index:
 
     hash_key: str | None
     range_key: str | None
+    # None: not reported (unknown), never compared.
     projection: str | None
-    non_key_attributes: tuple[str, ...]
+    non_key_attributes: tuple[str, ...] | None
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def _index_diff(old: Index, new: Index, with_hash: bool) -> list[str]:
         parts.append(f"hash key {_show(old.hash_key)} -> {_show(new.hash_key)}")
     if old.range_key != new.range_key:
         parts.append(f"range key {_show(old.range_key)} -> {_show(new.range_key)}")
-    if old.projection != new.projection:
+    if None not in (old.projection, new.projection) and old.projection != new.projection:
         parts.append(f"projection {_show(old.projection)} -> {_show(new.projection)}")
     return parts
 
@@ -241,11 +242,9 @@ def _lsi_changes(
         parts = _index_diff(before, ix, with_hash=False)
         # provider-aws keeps an LSI's nonKeyAttributes as an ordered list that
         # forces a new table, so even a reordering counts.
-        if before.non_key_attributes != ix.non_key_attributes:
-            parts.append(
-                f"nonKeyAttributes {list(before.non_key_attributes)} -> "
-                f"{list(ix.non_key_attributes)}"
-            )
+        was, now = before.non_key_attributes, ix.non_key_attributes
+        if was is not None and now is not None and was != now:
+            parts.append(f"nonKeyAttributes {list(was)} -> {list(now)}")
         if parts:
             yield violation(path, "lsis_immutable", f"{name!r} changed: {', '.join(parts)}")
 
@@ -258,11 +257,9 @@ def _gsi_warnings(old: TableShape, new: TableShape, desired_fp: Mapping[str, Any
             continue
         parts = _index_diff(before, ix, with_hash=True)
         # GSI nonKeyAttributes are a set to provider-aws: order does not matter.
-        if set(before.non_key_attributes) != set(ix.non_key_attributes):
-            parts.append(
-                f"nonKeyAttributes {sorted(before.non_key_attributes)} -> "
-                f"{sorted(ix.non_key_attributes)}"
-            )
+        had, has = before.non_key_attributes, ix.non_key_attributes
+        if had is not None and has is not None and set(had) != set(has):
+            parts.append(f"nonKeyAttributes {sorted(had)} -> {sorted(has)}")
         for key in (ix.hash_key, ix.range_key):
             was, now = old.attribute_types.get(key or ""), new.attribute_types.get(key or "")
             if key and was is not None and now is not None and was != now:

@@ -481,3 +481,15 @@ def test_switch_to_on_demand_counts_against_the_daily_limit() -> None:
     assert len(found) == 1
     assert found[0].startswith("spec.billingMode: PROVISIONED -> PAY_PER_REQUEST; ")
     assert "this switch counts against AWS's limit of 4 switches to on-demand" in found[0]
+
+
+def test_index_details_the_observed_table_does_not_report_are_unknown_not_changed() -> None:
+    observed = observed_table()
+    for ix in [
+        *observed["status"]["atProvider"]["localSecondaryIndex"],
+        *observed["status"]["atProvider"]["globalSecondaryIndex"],
+    ]:
+        del ix["projectionType"], ix["nonKeyAttributes"]
+    outcome = run(xr(), observed)
+    assert fatal(outcome) == []
+    assert warnings(outcome, "IndexRebuild") == []
