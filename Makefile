@@ -18,14 +18,14 @@ render: $(STAMP)
 	$(BIN)/function render examples/xr.yaml
 
 test: $(STAMP)
-	$(BIN)/ruff check function tests benchmarks
-	$(BIN)/ruff format --check function tests benchmarks
+	$(BIN)/ruff check function tests benchmarks scripts
+	$(BIN)/ruff format --check function tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check function tests benchmarks
-	$(BIN)/ruff format --check function tests benchmarks
+	$(BIN)/ruff check function tests benchmarks scripts
+	$(BIN)/ruff format --check function tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
