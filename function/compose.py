@@ -1,7 +1,8 @@
 """The pure core: a request in plain data becomes desired resources and results.
 
 ``compose`` reads top to bottom: read the Input and the composite, parse,
-default, validate, render each part, then readiness and status. Any problem
+default, validate, render each part, guard the existing table, then readiness
+and status. Any problem
 with the request ends in a Fatal ``Outcome``; nothing here raises for bad
 input, and nothing here knows about gRPC or protobuf.
 """
