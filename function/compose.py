@@ -2,9 +2,8 @@
 
 ``compose`` reads top to bottom: read the Input and the composite, parse,
 default, validate, render each part, guard the existing table, then readiness
-and status. Any problem
-with the request ends in a Fatal ``Outcome``; nothing here raises for bad
-input, and nothing here knows about gRPC or protobuf.
+and status. Any problem with the request ends in a Fatal ``Outcome``; nothing
+here raises for bad input, and nothing here knows about gRPC or protobuf.
 """
 
 from __future__ import annotations
