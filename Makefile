@@ -18,8 +18,8 @@ render: $(STAMP)
 	$(BIN)/function render examples/xr.yaml
 
 test: $(STAMP)
-	$(BIN)/ruff check function tests benchmarks
-	$(BIN)/ruff format --check function tests benchmarks
+	$(BIN)/ruff check function tests benchmarks scripts
+	$(BIN)/ruff format --check function tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
@@ -31,8 +31,8 @@ xrd: $(STAMP)
 	$(BIN)/function input-crd > package/input/awsdynamodb.fn.project-planton.org_inputs.yaml
 
 lint: $(STAMP)
-	$(BIN)/ruff check function tests benchmarks
-	$(BIN)/ruff format --check function tests benchmarks
+	$(BIN)/ruff check function tests benchmarks scripts
+	$(BIN)/ruff format --check function tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

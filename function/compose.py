@@ -1,9 +1,9 @@
 """The pure core: a request in plain data becomes desired resources and results.
 
 ``compose`` reads top to bottom: read the Input and the composite, parse,
-default, validate, render each part, then readiness and status. Any problem
-with the request ends in a Fatal ``Outcome``; nothing here raises for bad
-input, and nothing here knows about gRPC or protobuf.
+default, validate, render each part, guard the existing table, then readiness
+and status. Any problem with the request ends in a Fatal ``Outcome``; nothing
+here raises for bad input, and nothing here knows about gRPC or protobuf.
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from function.antipatterns import anti_pattern_warnings
 from function.autoscaling import AUTOSCALING_CHECKS
 from function.composite import Composite, read_composite
 from function.context import RenderContext
 from function.contribution import Contribution
 from function.defaults import apply_defaults
+from function.deletion_policy import protect_from_deletion
+from function.guards import check_table_change, keep_table_identity
 from function.input import FunctionInput
 from function.parse import parse_model, parse_spec
 from function.render_autoscaling import autoscaling_contribution
@@ -116,6 +119,21 @@ def _table_name(spec_name: str | None, composite: Composite) -> tuple[str, str]:
     return composite.name, "metadata.name"
 
 
+def guard_table(ctx: RenderContext, outcome: Outcome, observed: Mapping[str, Any]) -> bool:
+    """Deletion safety, then refuse (False) any change that would replace the observed table."""
+    table = outcome.resources.get(TABLE_NAME)
+    if table is None:
+        return True
+    protect_from_deletion(table.body, ctx)
+    report = check_table_change(table.body, observed.get(TABLE_NAME))
+    if report.refused:
+        outcome.violations = report.refused
+        outcome.results.append(Message("Fatal", report.fatal_message, "ImmutableChange"))
+        return False
+    outcome.results.extend(Message("Warning", text, reason) for reason, text in report.warnings)
+    return True
+
+
 def compose(request: Request) -> Outcome:
     """Turn an observed XAwsDynamodb into its desired managed resources."""
     fn_input, violations, _ = parse_model(FunctionInput, request.input or {}, "input")
@@ -128,7 +146,10 @@ def compose(request: Request) -> Outcome:
         return _fatal("InvalidSpec", parsed.violations)
 
     spec = apply_defaults(parsed.spec, fn_input)
-    table_name, name_path = _table_name(spec.table_name, composite)
+    # Once a Table exists its name and region stay, even if what they were derived from changes.
+    spec, table_name, name_path = keep_table_identity(
+        parsed.spec, spec, _table_name(spec.table_name, composite), request.observed.get(TABLE_NAME)
+    )
     problems: list[Violation] = [
         *validate_spec(spec, extra=AUTOSCALING_CHECKS),
         *check_table_name(table_name, name_path),
@@ -147,6 +168,12 @@ def compose(request: Request) -> Outcome:
             outcome.resources[name] = Composed(body, ready=is_ready(request.observed.get(name)))
         outcome.results.extend(Message("Warning", w) for w in part.warnings)
         pending.extend(part.pending)
+    if not guard_table(ctx, outcome, request.observed):
+        # Only the results: the servicer passes the request's desired state through.
+        return Outcome(results=outcome.results, violations=outcome.violations)
+    outcome.results.extend(
+        Message("Warning", w, "AntiPattern") for w in anti_pattern_warnings(spec, fn_input.warnings)
+    )
 
     outputs = table_outputs(table_name, request.observed.get(TABLE_NAME))
     outcome.status = {"outputs": outputs}

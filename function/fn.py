@@ -8,6 +8,8 @@ from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
 from function.compose import Outcome, Request, compose
+from function.guards import carried_forward
+from function.render_table import TABLE_NAME
 from function.structs import LazyResources, struct_to_dict
 
 __all__ = ["FunctionRunner"]
@@ -59,6 +61,13 @@ def write_outcome(outcome: Outcome, rsp: fnv1.RunFunctionResponse) -> None:
         target.ready = fnv1.READY_TRUE if composed.ready else fnv1.READY_FALSE
 
 
+def keep_observed_table(req: fnv1.RunFunctionRequest, rsp: fnv1.RunFunctionResponse) -> None:
+    """A Fatal response never lacks a Table that exists: see guards.carried_forward for why."""
+    if TABLE_NAME in req.observed.resources and TABLE_NAME not in rsp.desired.resources:
+        observed = struct_to_dict(req.observed.resources[TABLE_NAME].resource)
+        rsp.desired.resources[TABLE_NAME].resource.update(carried_forward(observed))
+
+
 class FunctionRunner(grpcv1.FunctionRunnerServiceServicer):
     """Runs the function for every RunFunctionRequest Crossplane sends."""
 
@@ -83,6 +92,9 @@ class FunctionRunner(grpcv1.FunctionRunnerServiceServicer):
                     target=fnv1.TARGET_COMPOSITE_AND_CLAIM,
                 )
             )
+            keep_observed_table(req, rsp)
             return rsp
         write_outcome(outcome, rsp)
+        if outcome.fatal:
+            keep_observed_table(req, rsp)
         return rsp

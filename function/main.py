@@ -21,9 +21,19 @@ def cli() -> None:
 
 @cli.command()
 @sdkcli.standard_options
-def serve(**kwargs: object) -> None:
+def serve(max_recv_message_size: int, max_send_message_size: int | None, **kwargs: object) -> None:
     """Serve RunFunction over gRPC (v1 and v1beta1)."""
-    sdkcli.run(FunctionRunner(), **kwargs)  # type: ignore[arg-type]
+    if max_send_message_size is None:
+        # A response carries the request's desired state back plus what this
+        # function adds (a few kB), so it can outgrow a request that was just
+        # under the receive limit; the headroom lets every accepted request be answered.
+        max_send_message_size = max_recv_message_size + 1
+    sdkcli.run(
+        FunctionRunner(),
+        max_recv_message_size=max_recv_message_size,
+        max_send_message_size=max_send_message_size,
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 def _load(paths: list[str] | tuple[str, ...]) -> list[dict]:

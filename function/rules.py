@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["RULES", "Rule", "Violation", "format_violations"]
+__all__ = ["RULES", "Rule", "Violation", "format_violations", "list_violations"]
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,25 @@ RULES: dict[str, Rule] = _catalogue(
         "autoscaling minCapacity and maxCapacity",
         "function",
     ),
+    # What AWS fixes at CreateTable: changing it replaces the table (guards.py refuses).
+    Rule(
+        "table_keys_immutable",
+        "the table's HASH and RANGE keys are fixed once the table exists",
+        "aws",
+    ),
+    Rule(
+        "key_attribute_type_immutable",
+        "the type of a table or LSI key attribute is fixed once the table exists",
+        "aws",
+    ),
+    Rule(
+        "lsis_immutable",
+        "local secondary indexes are fixed once the table exists: none can be added, removed "
+        "or changed",
+        "aws",
+    ),
+    Rule("table_name_immutable", "the table name is fixed once the table exists", "aws"),
+    Rule("region_immutable", "the region is fixed once the table exists", "aws"),
     # Schema-level problems found while parsing (types, enums, unknown fields, bounds).
     Rule("required", "is required", "function"),
     Rule("unknown_field", "is not a field of this API; check its spelling", "function"),
@@ -191,9 +210,27 @@ RULES: dict[str, Rule] = _catalogue(
 )
 
 
+# A Fatal message stays readable, and far below gRPC's message limits, however
+# hostile the spec: at most this many problems, each at most this long.
+MAX_LISTED = 30
+MAX_PROBLEM_CHARS = 400
+
+
+def list_violations(violations: list[Violation]) -> str:
+    """The problems joined by '; ', bounded in count and length."""
+    items = []
+    for v in violations[:MAX_LISTED]:
+        text = str(v)
+        if len(text) > MAX_PROBLEM_CHARS:
+            text = text[: MAX_PROBLEM_CHARS - 1] + "…"
+        items.append(text)
+    if len(violations) > MAX_LISTED:
+        items.append(f"and {len(violations) - MAX_LISTED} more")
+    return "; ".join(items)
+
+
 def format_violations(violations: list[Violation]) -> str:
     """One readable message listing every problem, for a single Fatal result."""
     count = len(violations)
     noun = "problem" if count == 1 else "problems"
-    body = "; ".join(str(v) for v in violations)
-    return f"invalid AwsDynamodb spec, {count} {noun}: {body}"
+    return f"invalid AwsDynamodb spec, {count} {noun}: {list_violations(violations)}"

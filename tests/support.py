@@ -96,16 +96,21 @@ def wait_for_channel(channel: grpc.Channel, timeout: float = 20.0) -> None:
 
 @contextmanager
 def serve_subprocess(
-    *args: str, env: dict[str, str] | None = None
+    *args: str, env: dict[str, str] | None = None, log: Path | None = None
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """Run `function serve ARGS` on a free loopback port; yield the process and its address."""
+    """Run `function serve ARGS` on a free loopback port; yield the process and its address.
+
+    With ``log``, the server's stdout and stderr go to that file, for tests that
+    read what it logged (a pipe nobody reads could also fill and stall it).
+    """
     address = f"127.0.0.1:{free_port()}"
     cmd = [sys.executable, "-m", "function.main", "serve", "--address", address, *args]
+    sink = log.open("wb") if log is not None else None
     proc = subprocess.Popen(
         cmd,
         cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=sink or subprocess.PIPE,
+        stderr=subprocess.STDOUT if sink else subprocess.PIPE,
         env={**os.environ, **(env or {})},
     )
     try:
@@ -113,7 +118,8 @@ def serve_subprocess(
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 _out, err = proc.communicate()
-                raise AssertionError(f"function serve exited {proc.returncode}: {err.decode()}")
+                said = log.read_text() if log is not None else (err or b"").decode()
+                raise AssertionError(f"function serve exited {proc.returncode}: {said}")
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", int(address.rsplit(":", 1)[1]))) == 0:
                     break
@@ -130,3 +136,5 @@ def serve_subprocess(
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
+        if sink is not None:
+            sink.close()

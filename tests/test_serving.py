@@ -1,0 +1,326 @@
+"""`function serve` as Crossplane runs it: message limits, mTLS, SIGTERM."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import signal
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from crossplane.function.proto.v1 import run_function_pb2 as fnv1
+from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from function.offline import build_request
+from function.structs import to_struct
+from tests.support import EXAMPLES, FIXTURES, load_yaml, serve_subprocess, wait_for_channel
+
+MB = 1024 * 1024
+GRACE_SECONDS = 5  # crossplane.function.runtime.SHUTDOWN_GRACE_PERIOD_SECONDS
+
+
+def _stub(channel: grpc.Channel) -> grpcv1.FunctionRunnerServiceStub:
+    wait_for_channel(channel)
+    return grpcv1.FunctionRunnerServiceStub(channel)
+
+
+def _clean(log: Path) -> None:
+    text = log.read_text(errors="replace")
+    assert "Traceback" not in text, text
+    assert "cannot compose" not in text, text
+
+
+# -- message size -------------------------------------------------------------
+
+
+def _padded(total: int, where: str) -> fnv1.RunFunctionRequest:
+    """The example request, padded with an unrelated resource to ``total`` bytes."""
+    req = build_request(load_yaml(EXAMPLES / "xr.yaml"))
+    state = req.observed if where == "observed" else req.desired
+    state.resources["padding"].resource.CopyFrom(to_struct({"blob": ""}))
+    size = total - req.ByteSize()
+    for _ in range(3):  # length prefixes grow with the blob; converge on the exact size
+        state.resources["padding"].resource.CopyFrom(to_struct({"blob": "x" * size}))
+        size += total - req.ByteSize()
+    assert req.ByteSize() == total
+    return req
+
+
+@pytest.fixture(scope="module")
+def small_limit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
+    log = tmp_path_factory.mktemp("size") / "serve.log"
+    with serve_subprocess("--insecure", "--max-recv-message-size", "1", log=log) as (_, addr):
+        # The client may send and receive more than the server, to see the server's limit.
+        options = [("grpc.max_send_message_length", 8 * MB)]
+        options.append(("grpc.max_receive_message_length", 8 * MB))
+        channel = grpc.insecure_channel(addr, options=options)
+        yield _stub(channel), log
+        channel.close()
+
+
+@pytest.mark.parametrize("where", ["observed", "desired"])
+@pytest.mark.parametrize("size", [MB - 4096, MB - 64])
+def test_request_just_under_the_limit_is_answered(
+    small_limit_server: tuple[Any, Path], where: str, size: int
+) -> None:
+    stub, log = small_limit_server
+    req = _padded(size, where)
+    rsp = stub.RunFunction(req, timeout=20)
+    assert [r.message for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL] == []
+    assert "table" in rsp.desired.resources
+    if where == "desired":
+        # The padding comes back whole, so the response outgrows the request (and,
+        # at MB - 64, the receive limit): the send limit's headroom is what lets it out.
+        assert rsp.desired.resources["padding"] == req.desired.resources["padding"]
+        assert rsp.ByteSize() > req.ByteSize()
+    _clean(log)
+
+
+@pytest.mark.parametrize("size", [MB + 64, 3 * MB])
+def test_request_over_the_limit_is_refused_cleanly(
+    small_limit_server: tuple[Any, Path], size: int
+) -> None:
+    stub, log = small_limit_server
+    with pytest.raises(grpc.RpcError) as refused:
+        stub.RunFunction(_padded(size, "observed"), timeout=20)
+    assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "larger than max" in (refused.value.details() or "")
+    # The server is unharmed and answers the next request.
+    assert "table" in stub.RunFunction(_padded(MB // 2, "observed"), timeout=20).desired.resources
+    _clean(log)
+
+
+def test_default_limit_is_larger(stub_v1: grpcv1.FunctionRunnerServiceStub) -> None:
+    rsp = stub_v1.RunFunction(_padded(3 * MB, "observed"), timeout=20)
+    assert "table" in rsp.desired.resources
+
+
+def test_depth_beyond_protobufs_limit_is_refused_before_the_function_runs(
+    small_limit_server: tuple[Any, Path],
+) -> None:
+    # Python's protobuf decoder stops at 100 message levels (about 32 nested
+    # objects in a Struct); Kubernetes' structural schemas keep real XRs far
+    # shallower. The refusal is a gRPC status, so Crossplane applies nothing.
+    stub, log = small_limit_server
+    xr = load_yaml(EXAMPLES / "xr.yaml")
+    deep: Any = "leaf"
+    for _ in range(60):
+        deep = {"a": deep}
+    xr["spec"]["tags"] = deep
+    with pytest.raises(grpc.RpcError) as refused:
+        stub.RunFunction(build_request(xr), timeout=20)
+    assert "MaxDepth" in (refused.value.details() or "")
+    assert "table" in stub.RunFunction(_padded(4096, "observed"), timeout=20).desired.resources
+    _clean(log)
+
+
+# -- mTLS ---------------------------------------------------------------------
+
+
+def _key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def _pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+class Authority:
+    """A throwaway CA that signs server and client certificates."""
+
+    def __init__(self, name: str) -> None:
+        self.key = _key()
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        self.name = subject
+        self.cert = (
+            self._builder(subject, self.key.public_key())
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(self.key, hashes.SHA256())
+        )
+
+    def _builder(self, subject: x509.Name, public_key: Any) -> x509.CertificateBuilder:
+        now = datetime.datetime.now(datetime.UTC)
+        return (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(getattr(self, "name", subject))
+            .public_key(public_key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+        )
+
+    def issue(self, common_name: str, server: bool) -> tuple[bytes, bytes]:
+        """A PEM certificate and key for a server (loopback names) or a client."""
+        key = _key()
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+        builder = self._builder(subject, key.public_key()).add_extension(
+            x509.BasicConstraints(ca=False, path_length=None), critical=True
+        )
+        usage = (
+            x509.ExtendedKeyUsageOID.SERVER_AUTH if server else x509.ExtendedKeyUsageOID.CLIENT_AUTH
+        )
+        builder = builder.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+        if server:
+            names = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+        return _pem(builder.sign(self.key, hashes.SHA256())), _pem_key(key)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The layout Crossplane mounts: tls.crt, tls.key and the callers' ca.crt."""
+    certs = tmp_path_factory.mktemp("tls")
+    ca, other = Authority("crossplane-root-ca"), Authority("someone-else")
+    server_crt, server_key = ca.issue("function-aws-dynamodb", server=True)
+    (certs / "tls.crt").write_bytes(server_crt)
+    (certs / "tls.key").write_bytes(server_key)
+    (certs / "ca.crt").write_bytes(_pem(ca.cert))
+    return {
+        "dir": certs,
+        "ca": _pem(ca.cert),
+        "client": ca.issue("crossplane", server=False),
+        "stranger": other.issue("crossplane", server=False),
+    }
+
+
+@pytest.fixture(scope="module")
+def tls_server(pki: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("mtls") / "serve.log"
+    with serve_subprocess("--tls-certs-dir", str(pki["dir"]), log=log) as (_, address):
+        yield address
+
+
+def _call(channel: grpc.Channel) -> fnv1.RunFunctionResponse:
+    stub = grpcv1.FunctionRunnerServiceStub(channel)
+    try:
+        return stub.RunFunction(build_request(load_yaml(EXAMPLES / "xr.yaml")), timeout=5)
+    finally:
+        channel.close()
+
+
+def test_client_with_a_ca_signed_certificate_is_served(
+    tls_server: str, pki: dict[str, Any]
+) -> None:
+    cert, key = pki["client"]
+    creds = grpc.ssl_channel_credentials(pki["ca"], private_key=key, certificate_chain=cert)
+    rsp = _call(grpc.secure_channel(tls_server, creds))
+    assert "table" in rsp.desired.resources
+
+
+@pytest.mark.parametrize("client", ["no certificate", "another CA's certificate", "plaintext"])
+def test_other_clients_are_refused(tls_server: str, pki: dict[str, Any], client: str) -> None:
+    if client == "plaintext":
+        channel = grpc.insecure_channel(tls_server)
+    elif client == "no certificate":
+        channel = grpc.secure_channel(tls_server, grpc.ssl_channel_credentials(pki["ca"]))
+    else:
+        cert, key = pki["stranger"]
+        creds = grpc.ssl_channel_credentials(pki["ca"], private_key=key, certificate_chain=cert)
+        channel = grpc.secure_channel(tls_server, creds)
+    with pytest.raises(grpc.RpcError) as refused:
+        _call(channel)
+    assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+
+
+def test_insecure_alone_serves_plaintext(tmp_path: Path) -> None:
+    with serve_subprocess("--insecure", log=tmp_path / "serve.log") as (_, address):
+        assert "table" in _call(grpc.insecure_channel(address)).desired.resources
+
+
+def test_neither_certificates_nor_insecure_refuses_to_start(tmp_path: Path) -> None:
+    refused = pytest.raises(AssertionError, match="no credentials were provided")
+    with refused, serve_subprocess(log=tmp_path / "serve.log"):
+        pass
+
+
+# -- SIGTERM ------------------------------------------------------------------
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in clock ticks
+
+
+def _heavy_request() -> fnv1.RunFunctionRequest:
+    """A request that takes the server a noticeable while: 60000 unknown spec fields."""
+    xr = load_yaml(FIXTURES / "guards" / "xr.yaml")
+    xr["spec"].update({f"unknownField{i}": i for i in range(60_000)})
+    return build_request(xr, tag="in-flight")
+
+
+def test_sigterm_lets_the_request_in_progress_finish_then_exits_zero(tmp_path: Path) -> None:
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc to see when the server is busy")
+    log = tmp_path / "serve.log"
+    with serve_subprocess("--insecure", log=log) as (proc, address):
+        channel = grpc.insecure_channel(address)
+        stub = _stub(channel)
+        idle = _cpu_seconds(proc.pid)
+        future = stub.RunFunction.future(_heavy_request(), timeout=60)
+        deadline = time.monotonic() + 30
+        while _cpu_seconds(proc.pid) < idle + 0.05 and time.monotonic() < deadline:
+            time.sleep(0.005)  # until the server is visibly working on it
+        proc.send_signal(signal.SIGTERM)
+        sent = time.monotonic()
+        rsp = future.result()
+        code = proc.wait(timeout=GRACE_SECONDS + 5)
+        took = time.monotonic() - sent
+        channel.close()
+    assert rsp.meta.tag == "in-flight"
+    assert rsp.results[0].message.startswith("invalid AwsDynamodb spec, 60000 problems")
+    assert code == 0
+    assert took < GRACE_SECONDS + 2
+    _clean(log)
+
+
+def test_sigterm_under_load_exits_zero_and_answers_or_refuses_each_call(tmp_path: Path) -> None:
+    # Calls the server has taken finish. Calls still queued inside gRPC core
+    # (the asyncio server takes one at a time) are cancelled by its shutdown,
+    # and new ones are refused: both are statuses Crossplane retries.
+    log = tmp_path / "serve.log"
+    req = build_request(load_yaml(FIXTURES / "guards" / "xr.yaml"))
+    outcomes: Counter[str] = Counter()
+    with serve_subprocess("--insecure", log=log) as (proc, address):
+
+        def client() -> None:
+            channel = grpc.insecure_channel(address)
+            stub = _stub(channel)
+            while proc.poll() is None:
+                try:
+                    rsp = stub.RunFunction(req, timeout=10)
+                    ok = "table" in rsp.desired.resources and rsp.meta.tag == req.meta.tag
+                    outcomes["answered" if ok else "malformed"] += 1
+                except grpc.RpcError as exc:
+                    outcomes[exc.code().name] += 1
+            channel.close()
+
+        with ThreadPoolExecutor(4) as pool:
+            clients = [pool.submit(client) for _ in range(4)]
+            time.sleep(1.0)
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=GRACE_SECONDS + 5)
+            for c in clients:
+                c.result(timeout=30)
+    assert code == 0
+    assert outcomes["answered"] > 0
+    assert set(outcomes) <= {"answered", "CANCELLED", "UNAVAILABLE"}, outcomes
+    _clean(log)
