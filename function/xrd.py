@@ -521,6 +521,13 @@ FUNCTION_ONLY: dict[str, str] = {
     "table_name_format": "without spec.tableName the name is the composite's metadata.name",
     "tags_max": "the Composition's Input adds its own tags; the claim's alone are capped "
     "by maxProperties",
+    # The guards compare the spec with the table AWS has (the observed Table),
+    # which admission never sees.
+    "table_keys_immutable": "compares with the observed Table",
+    "key_attribute_type_immutable": "compares with the observed Table",
+    "lsis_immutable": "compares with the observed Table",
+    "table_name_immutable": "compares with the observed Table",
+    "region_immutable": "compares with the observed Table",
 }
 
 
