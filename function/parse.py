@@ -8,14 +8,14 @@ the XR's camelCase field path, the same shape as the cross-field rules in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from function.rules import Violation
-from function.spec import AwsDynamodbSpec
+from function.spec import AwsDynamodbSpec, Spelling
 
 __all__ = ["ParsedSpec", "field_path", "parse_model", "parse_spec"]
 
@@ -77,16 +77,48 @@ def parse_model(
     model: type[M], raw: Any, prefix: str
 ) -> tuple[M | None, list[Violation], list[str]]:
     """Validate ``raw`` against ``model``; violations carry paths under ``prefix``."""
-    warnings: list[str] = []
+    spellings: list[Spelling] = []
     try:
-        parsed = model.model_validate(raw, context={"warnings": warnings})
+        parsed = model.model_validate(raw, context={"spellings": spellings})
     except ValidationError as exc:
         violations = []
         for error in exc.errors(include_url=False):
             rule, text = _describe(error)
             violations.append(Violation(field_path(prefix, error["loc"]), rule, text))
         return None, violations, []
-    return parsed, [], [f"{prefix}.{w}" if prefix else w for w in warnings]
+    return parsed, [], spelling_warnings(raw, spellings, prefix)
+
+
+def _leaves(node: Any, path: str, parent: str) -> Iterator[tuple[str, str, str, Any]]:
+    """(path, parent key, key, value) of every mapping entry, depth first."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            child = f"{path}.{key}" if path else str(key)
+            yield child, parent, str(key), value
+            yield from _leaves(value, child, str(key))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            # A list item's entries belong to the list's key (attributeDefinitions.type).
+            yield from _leaves(item, f"{path}[{i}]", parent)
+
+
+def spelling_warnings(raw: Any, spellings: list[Spelling], prefix: str) -> list[str]:
+    """One warning per older spelling used, naming every field path that uses it."""
+    warnings = []
+    for spelling in dict.fromkeys(spellings):
+        parent, _, key = spelling.field.rpartition(".")
+        paths = [
+            p
+            for p, par, k, v in _leaves(raw, prefix, prefix)
+            if k == key and v == spelling.value and (not parent or par == parent)
+        ]
+        where = ", ".join(paths) or f"{prefix}.{spelling.field}"
+        value, preferred = spelling.value, spelling.preferred
+        if preferred is None:
+            warnings.append(f"{where}: {value} means unset; omit the field instead")
+        else:
+            warnings.append(f"{where}: {value} is an older spelling; write {preferred} instead")
+    return warnings
 
 
 def parse_spec(raw: Any) -> ParsedSpec:

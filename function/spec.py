@@ -13,6 +13,7 @@ validation context so the caller can tell the user the preferred spelling.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -41,6 +42,7 @@ __all__ = [
     "Projection",
     "ProvisionedThroughput",
     "ServerSideEncryption",
+    "Spelling",
     "TimeToLive",
     "accepted_spellings",
 ]
@@ -64,6 +66,15 @@ MAX_ATTRIBUTE_DEFINITIONS = 2 + 2 * (MAX_GSIS + MAX_LSIS)
 MAX_NON_KEY_ATTRIBUTES = MAX_PROJECTED_ATTRIBUTES
 
 
+@dataclass(frozen=True)
+class Spelling:
+    """An older spelling met while parsing, where (``parent.key`` or ``key``) and its successor."""
+
+    field: str
+    value: str
+    preferred: str | None
+
+
 def _normaliser(field: str, aliases: dict[str, str | None]) -> BeforeValidator:
     """Map Planton's older spellings to canonical ones, recording a warning for each.
 
@@ -74,14 +85,9 @@ def _normaliser(field: str, aliases: dict[str, str | None]) -> BeforeValidator:
     def normalise(value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, str) and value in aliases:
             preferred = aliases[value]
-            warnings = (info.context or {}).get("warnings")
-            if warnings is not None:
-                if preferred is None:
-                    warnings.append(f"{field}: {value} means unset; omit the field instead")
-                else:
-                    warnings.append(
-                        f"{field}: {value} is an older spelling; write {preferred} instead"
-                    )
+            spellings = (info.context or {}).get("spellings")
+            if spellings is not None:
+                spellings.append(Spelling(field, value, preferred))
             return preferred
         return value
 
@@ -127,7 +133,7 @@ _ATTRIBUTE_ALIASES: dict[str, str | None] = {
 }
 AttributeType = Annotated[
     AttributeTypeName,
-    _normaliser("type", _ATTRIBUTE_ALIASES),
+    _normaliser("attributeDefinitions.type", _ATTRIBUTE_ALIASES),
     _accepted(AttributeTypeName, _ATTRIBUTE_ALIASES),
 ]
 
