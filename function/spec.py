@@ -212,7 +212,7 @@ CapacityUnits = Annotated[
 class _Model(BaseModel):
     # Unknown fields are refused rather than dropped, so a typo such as
     # `pointInTimeRecovery` is reported instead of silently ignored.
-    model_config = ConfigDict(extra="forbid", strict=False, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
 
 class AttributeDefinition(_Model):
