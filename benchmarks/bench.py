@@ -1,0 +1,548 @@
+"""How fast is the function, measured against its own floor in the same run.
+
+Starts two servers on loopback, as subprocesses on the same SDK runtime:
+
+- ``function serve --insecure``: this function;
+- ``benchmarks/noop.py``: a function that only answers ``response.to(req)``,
+  the floor any Python function on this SDK pays for gRPC and protobuf;
+
+then sends both the same RunFunctionRequests and prints latency (p50/p99 at
+concurrency 1), throughput (at concurrency 8) and their ratios to the floor,
+time from process start to the first answer, and peak RSS.
+
+Requests: ``minimal`` (an on-demand table, nothing observed), ``realistic``
+(an autoscaled provisioned table with 5 GSIs, 1 LSI, streams, TTL, KMS and
+Contributor Insights, every composed resource observed Ready) and ``gsi20``
+(the same with 20 autoscaled GSIs). The observed set is whatever the function
+itself renders: render, mark every desired resource Ready, repeat until the set
+stops growing, so the benchmark covers any renderer added later.
+
+Modes: ``steady`` sends one request again and again (Crossplane re-sends an
+unchanged XR every poll); ``fresh`` sends requests that all differ (tag value,
+uid and meta.tag), so nothing can be answered from a cache.
+
+The floor and the function run in alternating rounds so that load from other
+processes on the machine hits both alike; read the ratios, not the absolutes.
+Everything is bounded in count and time. Figures only, never assertions.
+
+    make bench                       # the default run (a few minutes)
+    .venv/bin/python benchmarks/bench.py --quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc
+import yaml
+from crossplane.function.proto.v1 import run_function_pb2 as fnv1
+from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from function.offline import RESOURCE_NAME_ANNOTATION, build_request  # noqa: E402
+from function.structs import struct_to_dict  # noqa: E402
+
+REQUESTS = ROOT / "benchmarks" / "requests"
+# Fast reconnects, so "first answer" is not rounded up to gRPC's 1 s backoff.
+_CHANNEL_OPTIONS = [
+    ("grpc.initial_reconnect_backoff_ms", 5),
+    ("grpc.min_reconnect_backoff_ms", 5),
+    ("grpc.max_reconnect_backoff_ms", 20),
+]
+
+
+# -- servers ------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    """A served function: its process, address and when it was started."""
+
+    name: str
+    proc: subprocess.Popen[bytes]
+    address: str
+    started: float
+    first_answer: float = 0.0
+    channel: grpc.Channel | None = None
+    stub: Any = None
+
+    def vm_hwm_mb(self) -> float:
+        """Peak resident set size of the process so far, from /proc."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _function_cmd() -> list[str]:
+    script = shutil.which("function", path=str(Path(sys.executable).parent))
+    return [script, "serve"] if script else [sys.executable, "-m", "function.main", "serve"]
+
+
+@contextmanager
+def served(name: str, cmd: Sequence[str], probe: fnv1.RunFunctionRequest) -> Iterator[Server]:
+    """Start ``cmd serve``-style on a free port; time it to its first answer to ``probe``."""
+    address = f"127.0.0.1:{_free_port()}"
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [*cmd, "--insecure", "--address", address],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    server = Server(name, proc, address, started)
+    try:
+        server.channel = grpc.insecure_channel(address, options=_CHANNEL_OPTIONS)
+        server.stub = grpcv1.FunctionRunnerServiceStub(server.channel)
+        deadline = started + 30
+        while True:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                raise SystemExit(f"{name} exited {proc.returncode}: {err}")
+            try:
+                server.stub.RunFunction(probe, timeout=5)
+                break
+            except grpc.RpcError as exc:
+                if exc.code() != grpc.StatusCode.UNAVAILABLE or time.perf_counter() > deadline:
+                    raise
+                time.sleep(0.002)
+        server.first_answer = time.perf_counter() - started
+        yield server
+    finally:
+        if server.channel is not None:
+            server.channel.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+# -- requests -----------------------------------------------------------------
+
+
+def _yaml(name: str) -> dict[str, Any]:
+    return yaml.safe_load((REQUESTS / name).read_text())  # type: ignore[no-any-return]
+
+
+def with_gsis(xr: dict[str, Any], count: int) -> dict[str, Any]:
+    """The XR with ``count`` provisioned GSIs, each on its own attribute."""
+    xr = yaml.safe_load(yaml.safe_dump(xr))
+    spec = xr["spec"]
+    gsis = spec["globalSecondaryIndexes"][:count]
+    used = {k["attributeName"] for g in gsis for k in g["keySchema"]}
+    used |= {k["attributeName"] for k in spec["keySchema"]}
+    used |= {
+        k["attributeName"] for x in spec.get("localSecondaryIndexes", []) for k in x["keySchema"]
+    }
+    for i in range(len(gsis), count):
+        attr = f"attr{i}"
+        used.add(attr)
+        gsis.append(
+            {
+                "name": f"by-attr-{i}",
+                "keySchema": [
+                    {"attributeName": attr, "keyType": "HASH"},
+                    {"attributeName": "createdAt", "keyType": "RANGE"},
+                ],
+                "projection": {"type": "ALL"},
+                "provisionedThroughput": {"readCapacityUnits": 5, "writeCapacityUnits": 5},
+            }
+        )
+    spec["globalSecondaryIndexes"] = gsis
+    known = {a["name"]: a for a in spec["attributeDefinitions"]}
+    spec["attributeDefinitions"] = [known.get(n, {"name": n, "type": "S"}) for n in sorted(used)]
+    return xr
+
+
+def _observed(name: str, body: dict[str, Any], xr: dict[str, Any], n: int) -> dict[str, Any]:
+    """What Crossplane would observe of a desired resource once the provider made it Ready."""
+    xr_meta = xr["metadata"]
+    obs = yaml.safe_load(yaml.safe_dump(body))
+    meta = obs.setdefault("metadata", {})
+    meta["name"] = f"{xr_meta['name']}-{n:05x}"
+    meta["generateName"] = f"{xr_meta['name']}-"
+    meta["uid"] = f"00000000-0000-4000-8000-{n:012x}"
+    meta["resourceVersion"] = str(190000 + n)
+    meta["generation"] = 2
+    meta["creationTimestamp"] = "2026-11-20T09:14:04Z"
+    meta["finalizers"] = ["finalizer.managedresource.crossplane.io"]
+    meta.setdefault("annotations", {}).update(
+        {
+            RESOURCE_NAME_ANNOTATION: name,
+            "crossplane.io/external-create-pending": "2026-11-20T09:14:04Z",
+            "crossplane.io/external-create-succeeded": "2026-11-20T09:14:06Z",
+        }
+    )
+    meta.setdefault("annotations", {}).setdefault(
+        "crossplane.io/external-name", f"{xr_meta['name']}-{name}"
+    )
+    meta["labels"] = dict(xr_meta.get("labels", {}))
+    meta["ownerReferences"] = [
+        {
+            "apiVersion": xr["apiVersion"],
+            "kind": xr["kind"],
+            "name": xr_meta["name"],
+            "uid": xr_meta.get("uid", ""),
+            "controller": True,
+            "blockOwnerDeletion": True,
+        }
+    ]
+    spec = obs.setdefault("spec", {})
+    spec.setdefault("deletionPolicy", "Delete")
+    spec.setdefault("managementPolicies", ["*"])
+    # Upjet mirrors forProvider into atProvider, plus what AWS computed.
+    at_provider = yaml.safe_load(yaml.safe_dump(spec.get("forProvider", {})))
+    at_provider["id"] = meta["annotations"]["crossplane.io/external-name"]
+    at_provider["arn"] = f"arn:aws:dynamodb:eu-west-1:123456789012:table/{at_provider['id']}"
+    if obs.get("kind") == "Table":
+        at_provider["streamArn"] = at_provider["arn"] + "/stream/2026-11-20T09:14:06.123"
+        at_provider["streamLabel"] = "2026-11-20T09:14:06.123"
+        at_provider["tagsAll"] = dict(at_provider.get("tags", {}))
+        at_provider["replica"] = []
+    obs["status"] = {
+        "atProvider": at_provider,
+        "conditions": [
+            {
+                "type": "Ready",
+                "status": "True",
+                "reason": "Available",
+                "lastTransitionTime": "2026-11-20T09:16:40Z",
+            },
+            {
+                "type": "Synced",
+                "status": "True",
+                "reason": "ReconcileSuccess",
+                "lastTransitionTime": "2026-11-20T09:14:06Z",
+            },
+            {
+                "type": "LastAsyncOperation",
+                "status": "True",
+                "reason": "Success",
+                "lastTransitionTime": "2026-11-20T09:16:40Z",
+            },
+        ],
+    }
+    return obs
+
+
+def settle(
+    run: Callable[[fnv1.RunFunctionRequest], fnv1.RunFunctionResponse],
+    xr: dict[str, Any],
+    fn_input: dict[str, Any],
+) -> tuple[fnv1.RunFunctionRequest, int]:
+    """A request whose observed set is every resource the function renders, all Ready."""
+    observed: dict[str, dict[str, Any]] = {}
+    for _ in range(10):
+        req = build_request(xr, observed.values(), fn_input, tag="settle")
+        rsp = run(req)
+        fatal = [r.message for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
+        if fatal:
+            raise SystemExit(f"benchmark request is invalid: {fatal}")
+        names = list(rsp.desired.resources)
+        if set(names) == set(observed):
+            return req, len(names)
+        for name in names:
+            if name not in observed:
+                body = struct_to_dict(rsp.desired.resources[name].resource)
+                observed[name] = _observed(name, body, xr, len(observed))
+    raise SystemExit("the desired set did not settle in 10 renders")
+
+
+def _with_resource_refs(xr: dict[str, Any], req: fnv1.RunFunctionRequest) -> dict[str, Any]:
+    """The XR as Crossplane sends it once composed: spec.resourceRefs lists every resource."""
+    xr = yaml.safe_load(yaml.safe_dump(xr))
+    refs = []
+    for name in sorted(req.observed.resources):
+        res = req.observed.resources[name].resource
+        refs.append(
+            {
+                "apiVersion": res["apiVersion"],
+                "kind": res["kind"],
+                "name": res["metadata"]["name"],
+            }
+        )
+    if refs and isinstance(xr.get("spec"), dict) and "claimRef" in xr["spec"]:
+        xr["spec"]["resourceRefs"] = refs
+    return xr
+
+
+class Variants:
+    """Requests that all differ from each other: tag value, uid and meta.tag."""
+
+    def __init__(self, base: fnv1.RunFunctionRequest) -> None:
+        self.base = base
+        self.n = 0
+
+    def take(self, count: int) -> list[fnv1.RunFunctionRequest]:
+        out = []
+        for _ in range(count):
+            self.n += 1
+            req = fnv1.RunFunctionRequest()
+            req.CopyFrom(self.base)
+            req.meta.tag = f"fresh-{self.n}"
+            xr = req.observed.composite.resource
+            xr["metadata"]["uid"] = f"fresh-{self.n:08d}"
+            xr["spec"]["tags"]["revision"] = str(self.n)
+            out.append(req)
+        return out
+
+
+# -- measurement --------------------------------------------------------------
+
+
+@dataclass
+class Samples:
+    """Latencies (seconds) and throughputs (requests/s) of one server in one case."""
+
+    latencies: list[float] = field(default_factory=list)
+    rates: list[float] = field(default_factory=list)
+
+    def p(self, q: float) -> float:
+        xs = sorted(self.latencies)
+        return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
+
+    @property
+    def rate(self) -> float:
+        return statistics.median(self.rates) if self.rates else float("nan")
+
+
+def latency(
+    stub: Any, reqs: Sequence[fnv1.RunFunctionRequest], seconds: float, out: Samples
+) -> None:
+    """Send requests one at a time; record each round trip."""
+    stop = time.perf_counter() + seconds
+    for req in reqs:
+        t0 = time.perf_counter()
+        stub.RunFunction(req, timeout=30)
+        t1 = time.perf_counter()
+        out.latencies.append(t1 - t0)
+        if t1 > stop:
+            break
+
+
+async def _throughput(
+    address: str, reqs: Sequence[fnv1.RunFunctionRequest], concurrency: int, seconds: float
+) -> float:
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = grpcv1.FunctionRunnerServiceStub(channel)
+        await stub.RunFunction(reqs[0], timeout=30)  # connect outside the clock
+        it = iter(reqs)
+        done = 0
+        stop = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            nonlocal done
+            for req in it:
+                await stub.RunFunction(req, timeout=30)
+                done += 1
+                if time.perf_counter() > stop:
+                    return
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return done / (time.perf_counter() - t0)
+
+
+def throughput(
+    server: Server,
+    reqs: Sequence[fnv1.RunFunctionRequest],
+    concurrency: int,
+    seconds: float,
+    out: Samples,
+) -> None:
+    """Keep ``concurrency`` requests in flight; record requests per second."""
+    out.rates.append(asyncio.run(_throughput(server.address, reqs, concurrency, seconds)))
+
+
+@dataclass
+class Case:
+    """One request shape in one mode."""
+
+    name: str
+    base: fnv1.RunFunctionRequest
+    fresh: bool
+    resources: int
+    with_throughput: bool = True
+    results: dict[str, Samples] = field(default_factory=dict)
+
+    def requests(self, variants: Variants | None, count: int) -> list[fnv1.RunFunctionRequest]:
+        if variants is None:
+            return [self.base] * count
+        return variants.take(count)
+
+
+def measure(
+    cases: Sequence[Case],
+    servers: Sequence[Server],
+    args: argparse.Namespace,
+) -> None:
+    """Alternate floor and function, round by round, so noise hits both alike."""
+    variants = {id(c.base): Variants(c.base) for c in cases if c.fresh}
+    for c in cases:
+        for s in servers:
+            c.results[s.name] = Samples()
+    for r in range(args.rounds):
+        for c in cases:
+            v = variants.get(id(c.base)) if c.fresh else None
+            order = servers if r % 2 == 0 else list(reversed(servers))
+            for s in order:
+                # A short warm-up outside the clock: connections and code paths.
+                for req in c.requests(v, 3):
+                    s.stub.RunFunction(req, timeout=30)
+                latency(s.stub, c.requests(v, args.requests), args.seconds, c.results[s.name])
+                if c.with_throughput:
+                    reqs = c.requests(v, args.requests * 2)
+                    throughput(s, reqs, args.concurrency, args.seconds, c.results[s.name])
+        print(f"  round {r + 1}/{args.rounds} done", file=sys.stderr)
+
+
+# -- report -------------------------------------------------------------------
+
+
+def _ms(x: float) -> str:
+    return f"{x * 1000:7.2f}"
+
+
+def report(cases: Sequence[Case], servers: Sequence[Server], args: argparse.Namespace) -> None:
+    floor, fn = servers[0].name, servers[1].name
+    print()
+    print(
+        f"{'case':<20} {'res':>4} | {'floor p50':>9} {'p99':>7} | {'fn p50':>7} {'p99':>7}"
+        f" | {'x p50':>6} | {'floor r/s':>9} {'fn r/s':>7} {'x r/s':>6}"
+    )
+    print("-" * 104)
+    for c in cases:
+        f, g = c.results[floor], c.results[fn]
+        line = (
+            f"{c.name:<20} {c.resources:>4} | {_ms(f.p(0.5)):>9} {_ms(f.p(0.99))} |"
+            f" {_ms(g.p(0.5))} {_ms(g.p(0.99))} | {g.p(0.5) / f.p(0.5):6.2f}"
+        )
+        if c.with_throughput:
+            line += f" | {f.rate:9.0f} {g.rate:7.0f} {g.rate / f.rate:6.2f}"
+        print(line)
+    print("(latency in ms at concurrency 1; r/s at concurrency", f"{args.concurrency})")
+    by_name = {c.name: c for c in cases}
+    five, twenty = by_name.get("realistic fresh"), by_name.get("gsi20 fresh")
+    if five and twenty:
+        ratio = twenty.results[fn].p(0.5) / five.results[fn].p(0.5)
+        print(
+            f"\n20 GSIs ({twenty.resources} resources) vs 5 GSIs ({five.resources}),"
+            f" fresh p50: {ratio:.2f}x"
+        )
+    print()
+    for s in servers:
+        print(
+            f"{s.name:<9} start -> first answer {s.first_answer:6.3f} s;"
+            f" peak RSS (VmHWM) {s.vm_hwm_mb():6.1f} MB"
+        )
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()
+    return (
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; nproc {os.cpu_count()}; {cpu};"
+        f" Python {platform.python_version()}; load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
+    parser.add_argument(
+        "--requests", type=int, default=400, help="requests per latency block (default 400)"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=4.0, help="time cap per block, seconds (default 4)"
+    )
+    parser.add_argument("--concurrency", type=int, default=8, help="in flight for throughput")
+    parser.add_argument("--quick", action="store_true", help="1 round of 100 requests")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.requests, args.seconds = 1, 100, 2.0
+
+    fn_input = _yaml("input.yaml")
+    realistic_xr = _yaml("realistic.yaml")
+    gsi20_xr = with_gsis(realistic_xr, 20)
+    minimal_xr = _yaml("minimal.yaml")
+    probe = build_request(realistic_xr, (), fn_input, tag="probe")
+
+    print(machine())
+    t0 = time.perf_counter()
+    with ExitStack() as stack:
+        # The floor first, so its cold start is not slowed by the function's.
+        floor = stack.enter_context(
+            served("floor", [sys.executable, str(ROOT / "benchmarks" / "noop.py")], probe)
+        )
+        fn = stack.enter_context(served("function", _function_cmd(), probe))
+        servers = [floor, fn]
+
+        def run(req: fnv1.RunFunctionRequest) -> fnv1.RunFunctionResponse:
+            return fn.stub.RunFunction(req, timeout=30)  # type: ignore[no-any-return]
+
+        cases: list[Case] = []
+        for label, xr, fresh_only in (
+            ("minimal", minimal_xr, False),
+            ("realistic", realistic_xr, False),
+            ("gsi20", gsi20_xr, True),
+        ):
+            req, count = settle(run, xr, fn_input)
+            req = build_request(
+                _with_resource_refs(xr, req),
+                [struct_to_dict(r.resource) for r in req.observed.resources.values()],
+                fn_input,
+                tag=f"steady-{label}",
+            )
+            size = len(req.SerializeToString()) / 1024
+            print(f"{label}: {count} resources rendered, request {size:.1f} KiB")
+            if not fresh_only:
+                cases.append(Case(f"{label} steady", req, fresh=False, resources=count))
+            cases.append(
+                Case(
+                    f"{label} fresh",
+                    req,
+                    fresh=True,
+                    resources=count,
+                    with_throughput=not fresh_only,
+                )
+            )
+        measure(cases, servers, args)
+        report(cases, servers, args)
+    print(f"\nbenchmark took {time.perf_counter() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
