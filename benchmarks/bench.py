@@ -180,6 +180,22 @@ def with_gsis(xr: dict[str, Any], count: int) -> dict[str, Any]:
     return xr
 
 
+def _merged(base: Any, over: Any) -> Any:
+    """``over`` deep-merged onto ``base``; lists of named objects merge by name."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = {**base}
+        for k, v in over.items():
+            out[k] = _merged(base[k], v) if k in base else yaml.safe_load(yaml.safe_dump(v))
+        return out
+    if isinstance(base, list) and isinstance(over, list):
+        named = {x.get("name"): x for x in base if isinstance(x, dict)}
+        merged = [
+            _merged(named.pop(x.get("name"), {}), x) if isinstance(x, dict) else x for x in over
+        ]
+        return merged + [x for x in base if isinstance(x, dict) and x.get("name") in named]
+    return yaml.safe_load(yaml.safe_dump(over))
+
+
 def _observed(name: str, body: dict[str, Any], xr: dict[str, Any], n: int) -> dict[str, Any]:
     """What Crossplane would observe of a desired resource once the provider made it Ready."""
     xr_meta = xr["metadata"]
@@ -216,8 +232,9 @@ def _observed(name: str, body: dict[str, Any], xr: dict[str, Any], n: int) -> di
     spec = obs.setdefault("spec", {})
     spec.setdefault("deletionPolicy", "Delete")
     spec.setdefault("managementPolicies", ["*"])
-    # Upjet mirrors forProvider into atProvider, plus what AWS computed.
-    at_provider = yaml.safe_load(yaml.safe_dump(spec.get("forProvider", {})))
+    # Upjet reports the whole live state in atProvider: what forProvider and
+    # initProvider asked for, plus what AWS computed.
+    at_provider = _merged(spec.get("initProvider", {}), spec.get("forProvider", {}))
     at_provider["id"] = meta["annotations"]["crossplane.io/external-name"]
     at_provider["arn"] = f"arn:aws:dynamodb:eu-west-1:123456789012:table/{at_provider['id']}"
     if obs.get("kind") == "Table":

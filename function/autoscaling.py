@@ -191,8 +191,20 @@ class _Unit:
     write: _Resolved
 
 
-def _units(spec: AwsDynamodbSpec) -> Iterator[_Unit]:
+# The last spec's units: validation and rendering both ask, for the same spec
+# object, and working them out costs about as much as rendering every Target.
+_last_units: tuple[AwsDynamodbSpec, list[_Unit]] | None = None
+
+
+def _units(spec: AwsDynamodbSpec) -> list[_Unit]:
     """The table, then each GSI in spec order, whether autoscaled or not."""
+    global _last_units  # noqa: PLW0603 (a one-entry memo, keyed by identity)
+    if _last_units is None or _last_units[0] is not spec:
+        _last_units = (spec, list(_each_unit(spec)))
+    return _last_units[1]
+
+
+def _each_unit(spec: AwsDynamodbSpec) -> Iterator[_Unit]:
     table_block = spec.auto_scaling
     table_path = "spec.autoScaling"
     table_levels: list[tuple[AutoScaling | None, str]] = [(table_block, table_path)]

@@ -30,7 +30,7 @@ from function.render_table import (
     render_table,
 )
 from function.rules import Violation, format_violations
-from function.status import connection_details, is_ready, table_outputs
+from function.status import connection_details, ready_in, table_outputs
 from function.validation import check_table_name, validate_spec
 
 __all__ = ["Composed", "Contribution", "Message", "Outcome", "Request", "compose"]
@@ -102,7 +102,7 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
         # AWS refuses Contributor Insights for a table it has not created yet.
         # Once emitted it stays, even while the table is updating: dropping it
         # from desired state would make Crossplane delete it.
-        if is_ready(observed.get(TABLE_NAME)) or CONTRIBUTOR_INSIGHTS_NAME in observed:
+        if ready_in(observed, TABLE_NAME) or CONTRIBUTOR_INSIGHTS_NAME in observed:
             out.resources[CONTRIBUTOR_INSIGHTS_NAME] = render_contributor_insights(ctx)
         else:
             out.pending.append("contributor insights waits for the table to be ready")
@@ -165,7 +165,7 @@ def compose(request: Request) -> Outcome:
     for render in RENDERERS:
         part = render(ctx, request.observed)
         for name, body in part.resources.items():
-            outcome.resources[name] = Composed(body, ready=is_ready(request.observed.get(name)))
+            outcome.resources[name] = Composed(body, ready=ready_in(request.observed, name))
         outcome.results.extend(Message("Warning", w) for w in part.warnings)
         pending.extend(part.pending)
     if not guard_table(ctx, outcome, request.observed):

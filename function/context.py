@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from function.apis import ApiKind
+from function.autoscaling import Scaled, autoscaled
 from function.composite import Composite
 from function.input import FunctionInput
 from function.spec import AwsDynamodbSpec
@@ -23,6 +25,11 @@ class RenderContext:
     table_name: str
     composite: Composite
     fn_input: FunctionInput
+
+    @cached_property
+    def autoscaled(self) -> list[Scaled]:
+        """What to autoscale; worked out once, as the table and autoscaling renderers both ask."""
+        return autoscaled(self.spec)
 
     @property
     def region(self) -> str:

@@ -7,10 +7,11 @@ from crossplane.function import logging, response
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
+from function.cache import ResponseCache
 from function.compose import Outcome, Request, compose
 from function.guards import carried_forward
 from function.render_table import TABLE_NAME
-from function.structs import LazyResources, struct_to_dict
+from function.structs import LazyResources, Omit, fill_struct, struct_to_dict
 
 __all__ = ["FunctionRunner"]
 
@@ -21,10 +22,15 @@ _SEVERITY = {
 }
 
 
+# The core never reads the composite's resourceRefs (Crossplane's list of every
+# composed resource), and converting it costs more the more resources there are.
+_UNREAD: Omit = {"spec": {"resourceRefs": None, "crossplane": {"resourceRefs": None}}}
+
+
 def to_request(req: fnv1.RunFunctionRequest) -> Request:
     """The plain-data view of a RunFunctionRequest that the core reads."""
     return Request(
-        composite=struct_to_dict(req.observed.composite.resource),
+        composite=struct_to_dict(req.observed.composite.resource, _UNREAD),
         observed=LazyResources(req.observed.resources),
         input=struct_to_dict(req.input) if req.HasField("input") else None,
     )
@@ -57,7 +63,7 @@ def write_outcome(outcome: Outcome, rsp: fnv1.RunFunctionResponse) -> None:
     for name, composed in outcome.resources.items():
         target = rsp.desired.resources[name]
         target.resource.Clear()
-        target.resource.update(composed.body)
+        fill_struct(target.resource, composed.body)
         target.ready = fnv1.READY_TRUE if composed.ready else fnv1.READY_FALSE
 
 
@@ -71,14 +77,19 @@ def keep_observed_table(req: fnv1.RunFunctionRequest, rsp: fnv1.RunFunctionRespo
 class FunctionRunner(grpcv1.FunctionRunnerServiceServicer):
     """Runs the function for every RunFunctionRequest Crossplane sends."""
 
-    def __init__(self) -> None:
-        """Create a new FunctionRunner."""
+    def __init__(self, cache: ResponseCache | None = None) -> None:
+        """Create a new FunctionRunner; ``cache`` keeps answers to repeated requests."""
         self.log = logging.get_logger()
+        self.cache = ResponseCache() if cache is None else cache
 
     async def RunFunction(  # noqa: N802 (gRPC's name)
         self, req: fnv1.RunFunctionRequest, _: grpc.aio.ServicerContext | None
     ) -> fnv1.RunFunctionResponse:
         """Compose the table for one request; bad input becomes a Fatal result, never an error."""
+        key = self.cache.key(req)
+        cached = self.cache.get(key, req.meta.tag)
+        if cached is not None:
+            return cached
         rsp = response.to(req)
         try:
             outcome = compose(to_request(req))
@@ -93,8 +104,9 @@ class FunctionRunner(grpcv1.FunctionRunnerServiceServicer):
                 )
             )
             keep_observed_table(req, rsp)
-            return rsp
+            return rsp  # not kept: an internal error may not recur
         write_outcome(outcome, rsp)
         if outcome.fatal:
             keep_observed_table(req, rsp)
+        self.cache.put(key, rsp)
         return rsp

@@ -19,11 +19,11 @@ from typing import Any
 
 from function.apis import POLICY, TARGET
 from function.autoscaled_capacity import gsis_handed_over
-from function.autoscaling import DIMENSIONS, Dimension, Scaled, autoscaled
+from function.autoscaling import DIMENSIONS, Dimension, Scaled
 from function.context import RenderContext
 from function.contribution import Contribution
 from function.render_table import TABLE_NAME
-from function.status import at_provider, is_ready
+from function.status import at_provider, ready_in
 
 __all__ = [
     "autoscaling_contribution",
@@ -171,11 +171,11 @@ def _gsi_drift(ctx: RenderContext, scaled: list[Scaled], observed_table: Any) ->
 def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contribution:
     """Targets and Policies for every autoscaled table and GSI, in dependency order."""
     out = Contribution()
-    scaled = autoscaled(ctx.spec)
+    scaled = ctx.autoscaled
     if not scaled:
         return out
     observed_table = observed.get(TABLE_NAME)
-    table_ready = is_ready(observed_table)
+    table_ready = ready_in(observed, TABLE_NAME)
     live_indexes = {g.get("name") for g in _observed_indexes(observed_table)}
     if gsis_handed_over(scaled):
         out.warnings.extend(_gsi_drift(ctx, scaled, observed_table))
@@ -192,7 +192,7 @@ def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) ->
                     waiting_for_table = True
                 continue
             out.resources[t_name] = render_scalable_target(ctx, unit, dim)
-            if is_ready(observed.get(t_name)) or p_name in observed:
+            if ready_in(observed, t_name) or p_name in observed:
                 out.resources[p_name] = render_scaling_policy(ctx, unit, dim)
             else:
                 out.pending.append(f"{p_name} waits for {t_name} to be ready")

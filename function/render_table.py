@@ -6,7 +6,6 @@ from typing import Any
 
 from function.apis import CONTRIBUTOR_INSIGHTS, TABLE
 from function.autoscaled_capacity import hand_capacity_to_autoscaler
-from function.autoscaling import autoscaled
 from function.context import RenderContext
 from function.spec import GlobalSecondaryIndex, LocalSecondaryIndex, Projection
 
@@ -88,7 +87,7 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
     if spec.tags:
         fp["tags"] = dict(spec.tags)
     # Capacity that Application Auto Scaling manages must not be reset by the provider.
-    hand_capacity_to_autoscaler(table, autoscaled(spec))
+    hand_capacity_to_autoscaler(table, ctx.autoscaled)
     return table
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["at_provider", "connection_details", "is_ready", "table_outputs"]
+__all__ = ["at_provider", "connection_details", "is_ready", "ready_in", "table_outputs"]
 
 
 def _conditions(resource: Any) -> list[Any]:
@@ -24,6 +24,18 @@ def is_ready(resource: Any) -> bool:
         isinstance(c, dict) and c.get("type") == "Ready" and c.get("status") == "True"
         for c in _conditions(resource)
     )
+
+
+def ready_in(observed: Mapping[str, Any], name: str) -> bool:
+    """Whether ``observed[name]`` is Ready.
+
+    Asks the mapping itself when it can tell (the servicer's lazy view reads only
+    the conditions); otherwise reads the whole resource.
+    """
+    ready = getattr(observed, "ready", None)
+    if callable(ready):
+        return bool(ready(name))
+    return is_ready(observed.get(name))
 
 
 def at_provider(resource: Any) -> Mapping[str, Any]:
