@@ -8,11 +8,12 @@ answer. Keys are compared in full, never by a digest, so a request is only ever
 answered with the result of a byte-identical request. Entries and bytes are
 both bounded; the least recently used entry goes first.
 
-Serializing a large request for its key costs about a quarter of composing it,
-so a request is only keyed once its composite has been seen before: a changed
-composite (a new generation, a new uid) cannot be answered from the cache, and
-its first request pays nothing for the cache. The second identical request is
-kept, and every one after it is answered from the cache.
+Serializing a large request for its key costs about a fifth of composing it,
+so a request is only keyed when its composite is among the last ones seen, as
+many as the cache holds: a changed composite (a new generation, a new uid)
+cannot be answered from the cache, nor can one that comes back after more
+others than the cache can keep, and neither pays for a key. The second
+identical request is kept, and every one after it is answered from the cache.
 """
 
 from __future__ import annotations
@@ -24,16 +25,13 @@ from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_ENTRIES",
-    "DEFAULT_MAX_SEEN",
     "ResponseCache",
     "request_key",
 ]
 
 DEFAULT_MAX_ENTRIES = 256
 # Small enough that the served process stays under 64 MB with the cache full.
-DEFAULT_MAX_BYTES = 4 * 1024 * 1024
-# Composites remembered as seen, by hash: a collision only costs a wasted key.
-DEFAULT_MAX_SEEN = 4096
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # What one entry costs beyond its key and value: the two bytes objects and the
 # OrderedDict's node.
 _ENTRY_OVERHEAD = 200
@@ -59,13 +57,15 @@ class ResponseCache:
         self,
         max_entries: int = DEFAULT_MAX_ENTRIES,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        max_seen: int = DEFAULT_MAX_SEEN,
     ) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self.max_seen = max_seen
         self._entries: OrderedDict[bytes, bytes] = OrderedDict()
+        # Hashes of the composites seen last, most recent last; a collision
+        # only costs a key computed in vain.
         self._seen: OrderedDict[int, None] = OrderedDict()
+        # How many entries fit: max_entries, until the byte bound says fewer.
+        self._capacity = max_entries
         self.bytes = 0
         self.hits = 0
         self.misses = 0
@@ -78,13 +78,12 @@ class ResponseCache:
         if self.max_entries < 1:
             return None
         seen = hash(req.observed.composite.resource.SerializeToString(deterministic=True))
-        if seen not in self._seen:
-            self._seen[seen] = None
-            if len(self._seen) > self.max_seen:
-                self._seen.popitem(last=False)
-            return None
+        known = seen in self._seen
+        self._seen[seen] = None
         self._seen.move_to_end(seen)
-        return request_key(req)
+        while len(self._seen) > max(self._capacity, len(self._entries)):
+            self._seen.popitem(last=False)
+        return request_key(req) if known else None
 
     def get(self, key: bytes | None, tag: str) -> fnv1.RunFunctionResponse | None:
         """A fresh copy of the answer for ``key``, carrying ``tag``; None when not kept."""
@@ -121,5 +120,6 @@ class ResponseCache:
         ):
             k, v = self._entries.popitem(last=False)
             self.bytes -= len(k) + len(v) + _ENTRY_OVERHEAD
+            self._capacity = max(1, len(self._entries) + 1)
         self._entries[key] = value
         self.bytes += size

@@ -10,8 +10,8 @@ import pytest
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
-from function import fn
-from function.cache import ResponseCache
+from function import cache, fn
+from function.cache import ResponseCache, request_key
 from function.fn import FunctionRunner
 from function.offline import build_request, load_documents
 from tests.support import EXAMPLES, FIXTURES, load_yaml
@@ -225,6 +225,31 @@ def test_the_cache_keeps_at_most_max_entries_and_evicts_the_least_recently_used(
     assert runner.cache.hits == hits + 2
     _run(runner, second)  # evicted
     assert runner.cache.hits == hits + 2
+
+
+def test_only_composites_seen_lately_enough_to_be_kept_are_keyed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    keyed: list[str] = []
+
+    def counting(req: fnv1.RunFunctionRequest) -> bytes:
+        keyed.append(req.meta.tag)
+        return request_key(req)
+
+    monkeypatch.setattr(cache, "request_key", counting)
+    runner = FunctionRunner(ResponseCache(max_entries=2))
+    first, second, third = _distinct(3)
+    for _ in range(3):  # each composite comes back after two others: too late for 2 entries
+        for req in (first, second, third):
+            assert _run(runner, req) == _uncached(req)
+    assert keyed == []  # not one key computed in vain
+    assert runner.cache.hits == 0
+    _run(runner, first)
+    assert keyed == []
+    _run(runner, first)  # right after its last time: seen lately, so keyed and kept
+    assert keyed == ["d0"]
+    _run(runner, first)
+    assert runner.cache.hits == 1
 
 
 def test_the_cache_stays_within_max_bytes() -> None:
