@@ -8,9 +8,10 @@ Starts two servers on loopback, as subprocesses on the same SDK runtime:
 
 then sends both the same RunFunctionRequests and prints latency (p50/p99 at
 concurrency 1), throughput (at concurrency 8) and their ratios to the floor,
-time from process start to the first answer, and peak RSS.
+time from process start to the first answer, and peak RSS once the function's
+response cache has been filled to its bound.
 
-Requests: ``minimal`` (an on-demand table, nothing observed), ``realistic``
+Requests: ``minimal`` (an on-demand table, its Table observed), ``realistic``
 (an autoscaled provisioned table with 5 GSIs, 1 LSI, streams, TTL, KMS and
 Contributor Insights, every composed resource observed Ready) and ``gsi20``
 (the same with 20 autoscaled GSIs). The observed set is whatever the function
@@ -18,14 +19,15 @@ itself renders: render, mark every desired resource Ready, repeat until the set
 stops growing, so the benchmark covers any renderer added later.
 
 Modes: ``steady`` sends one request again and again (Crossplane re-sends an
-unchanged XR every poll); ``fresh`` sends requests that all differ (tag value,
-uid and meta.tag), so nothing can be answered from a cache.
+unchanged XR every poll; from its third time the function answers it from its
+response cache); ``fresh`` sends requests that all differ (a tag value in the
+spec, the XR's uid and meta.tag), so nothing can be answered from a cache.
 
 The floor and the function run in alternating rounds so that load from other
 processes on the machine hits both alike; read the ratios, not the absolutes.
 Everything is bounded in count and time. Figures only, never assertions.
 
-    make bench                       # the default run (a few minutes)
+    make bench                       # the default run (about a minute)
     .venv/bin/python benchmarks/bench.py --quick
 """
 
