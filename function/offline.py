@@ -79,9 +79,19 @@ def render(req: fnv1.RunFunctionRequest) -> fnv1.RunFunctionResponse:
 _KEY_ORDER = {"apiVersion": 0, "kind": 1, "metadata": 2, "spec": 3, "status": 4}
 
 
+def _sorted(value: Any) -> Any:
+    # A Struct's fields come in no particular order; sorted output diffs well.
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
+
+
 def _ordered(doc: dict[str, Any]) -> dict[str, Any]:
-    """Kubernetes' usual key order, so output reads like a manifest."""
-    return dict(sorted(doc.items(), key=lambda kv: (_KEY_ORDER.get(kv[0], 5), kv[0])))
+    """Kubernetes' usual key order on top, sorted keys below: output reads like a manifest."""
+    top = sorted(doc, key=lambda k: (_KEY_ORDER.get(k, 5), k))
+    return {k: _sorted(doc[k]) for k in top}
 
 
 def response_documents(rsp: fnv1.RunFunctionResponse) -> list[dict[str, Any]]:
