@@ -6,6 +6,7 @@ import re
 
 from function.apidocs import api_reference
 from function.rules import RULES
+from function.xrd import FUNCTION_ONLY
 from tests.support import ROOT
 
 
@@ -36,3 +37,9 @@ def test_readme_quick_start_is_the_two_make_commands() -> None:
         r"^test:", makefile, flags=re.M
     )
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_package_docs_explain_every_function_only_rule() -> None:
+    text = (ROOT / "docs" / "package.md").read_text()
+    missing = [rule for rule in FUNCTION_ONLY if f"`{rule}`" not in text]
+    assert missing == [], f"docs/package.md does not say why these stay out of the XRD: {missing}"
