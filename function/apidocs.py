@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from function.antipatterns import ANTI_PATTERNS
 from function.input import FunctionInput
 from function.rules import RULES
 from function.spec import AwsDynamodbSpec
@@ -55,7 +56,7 @@ def _table(model: type[BaseModel], prefix: str) -> list[str]:
 
 
 def api_reference() -> str:
-    """docs/api.md: the claim's spec, the function's Input, and every validation rule."""
+    """docs/api.md: the spec, the Input, every validation rule and every anti-pattern warning."""
     lines = [
         "# API reference",
         "",
@@ -78,6 +79,15 @@ def api_reference() -> str:
         "| rule id | from | message |",
         "| --- | --- | --- |",
         *(f"| `{r.id}` | {r.source} | {r.message} |" for r in RULES.values()),
+        "",
+        "## Anti-pattern warnings",
+        "",
+        "Advice, not refusal: one Warning result per finding. Switch all off with the",
+        "Input's `warnings.antiPatterns: false`, or some with `warnings.disabled: [id, ...]`.",
+        "",
+        "| id | warns about |",
+        "| --- | --- |",
+        *(f"| `{p.id}` | {p.summary} |" for p in ANTI_PATTERNS),
         "",
     ]
     return "\n".join(lines)

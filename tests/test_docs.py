@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from function.antipatterns import ANTI_PATTERNS
 from function.apidocs import api_reference
 from function.rules import RULES
 from function.xrd import FUNCTION_ONLY
@@ -25,6 +26,8 @@ def test_api_reference_lists_every_spec_field_and_rule() -> None:
         assert f"`{field}`" in text
     for rule in RULES:
         assert f"`{rule}`" in text
+    for pattern in ANTI_PATTERNS:
+        assert f"`{pattern.id}`" in text
 
 
 def test_readme_quick_start_is_the_two_make_commands() -> None:
