@@ -70,8 +70,12 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
         fp["globalSecondaryIndex"] = [_gsi(g, provisioned) for g in spec.global_secondary_indexes]
     if spec.local_secondary_indexes:
         fp["localSecondaryIndex"] = [_lsi(x) for x in spec.local_secondary_indexes]
+    # Always said, like streams and PITR: a ttl block dropped from the claim
+    # must switch TTL off, not leave the provider to keep what AWS has.
     if spec.ttl is not None and spec.ttl.enabled:
         fp["ttl"] = {"enabled": True, "attributeName": spec.ttl.attribute_name}
+    else:
+        fp["ttl"] = {"enabled": False}
     fp["streamEnabled"] = spec.stream_enabled
     if spec.stream_enabled and spec.stream_view_type is not None:
         fp["streamViewType"] = spec.stream_view_type

@@ -59,6 +59,20 @@ def test_minimal_claim_gets_safe_defaults() -> None:
     assert "readCapacity" not in fp and "writeCapacity" not in fp
     assert fp["attribute"] == [{"name": "pk", "type": "S"}]
     assert fp["hashKey"] == "pk" and "rangeKey" not in fp
+    assert fp["ttl"] == {"enabled": False}
+
+
+def test_ttl_turned_off_or_removed_is_rendered_as_disabled() -> None:
+    """Leaving ttl out would leave the provider keeping whatever TTL AWS has."""
+    on = {**PRODUCTION_SPEC}
+    off = {**PRODUCTION_SPEC, "ttl": {"enabled": False}}
+    removed = {k: v for k, v in PRODUCTION_SPEC.items() if k != "ttl"}
+    ttl = [_table(_compose(_xr(s)))["spec"]["forProvider"]["ttl"] for s in (on, off, removed)]
+    assert ttl == [
+        {"enabled": True, "attributeName": "expiresAt"},
+        {"enabled": False},
+        {"enabled": False},
+    ]
 
 
 def test_every_field_maps_onto_for_provider() -> None:
