@@ -85,8 +85,9 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
         fp["serverSideEncryption"] = {"enabled": sse.enabled}
         if sse.enabled and sse.kms_key_arn:
             fp["serverSideEncryption"]["kmsKeyArn"] = sse.kms_key_arn
-    if spec.table_class is not None:
-        fp["tableClass"] = spec.table_class
+    # Said even when unset: the provider would otherwise late-initialise the
+    # class AWS has, and a class removed from the claim would never revert.
+    fp["tableClass"] = spec.table_class or "STANDARD"
     fp["deletionProtectionEnabled"] = spec.deletion_protection_enabled
     if spec.tags:
         fp["tags"] = dict(spec.tags)

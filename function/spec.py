@@ -444,7 +444,7 @@ class AwsDynamodbSpec(_Model):
     table_class: OptionalTableClass = Field(
         default=None,
         alias="tableClass",
-        description="STANDARD or STANDARD_INFREQUENT_ACCESS (AWS default STANDARD).",
+        description="STANDARD or STANDARD_INFREQUENT_ACCESS (default STANDARD).",
     )
     deletion_protection_enabled: bool = Field(
         default=False,

@@ -60,6 +60,7 @@ def test_minimal_claim_gets_safe_defaults() -> None:
     assert fp["attribute"] == [{"name": "pk", "type": "S"}]
     assert fp["hashKey"] == "pk" and "rangeKey" not in fp
     assert fp["ttl"] == {"enabled": False}
+    assert fp["tableClass"] == "STANDARD"
 
 
 def test_ttl_turned_off_or_removed_is_rendered_as_disabled() -> None:
