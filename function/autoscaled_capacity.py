@@ -13,7 +13,7 @@ autoscaler's to change. Two provider details shape what moves
 - Late initialization copies observed values into empty ``forProvider``
   fields, which would take them out of the ignore list again. The Table sets no
   late-init filter for these fields, so autoscaled tables drop the
-  LateInitialize management policy.
+  LateInitialize management policy (function/deletion_policy.py sets it).
 """
 
 from __future__ import annotations
@@ -22,10 +22,7 @@ from typing import Any
 
 from function.autoscaling import Scaled
 
-__all__ = ["MANAGEMENT_POLICIES", "gsis_handed_over", "hand_capacity_to_autoscaler"]
-
-# Everything but LateInitialize.
-MANAGEMENT_POLICIES = ("Observe", "Create", "Update", "Delete")
+__all__ = ["gsis_handed_over", "hand_capacity_to_autoscaler"]
 
 
 def gsis_handed_over(scaled: list[Scaled]) -> bool:
@@ -45,4 +42,3 @@ def hand_capacity_to_autoscaler(table: dict[str, Any], scaled: list[Scaled]) -> 
         init["globalSecondaryIndex"] = fp.pop("globalSecondaryIndex")
     if init:
         table["spec"]["initProvider"] = init
-        table["spec"]["managementPolicies"] = list(MANAGEMENT_POLICIES)

@@ -18,7 +18,6 @@ from function.composite import Composite, read_composite
 from function.context import RenderContext
 from function.contribution import Contribution
 from function.defaults import apply_defaults
-from function.deletion_policy import protect_from_deletion
 from function.guards import check_table_change, keep_table_identity
 from function.input import FunctionInput
 from function.parse import parse_model, parse_spec
@@ -119,12 +118,11 @@ def _table_name(spec_name: str | None, composite: Composite) -> tuple[str, str]:
     return composite.name, "metadata.name"
 
 
-def guard_table(ctx: RenderContext, outcome: Outcome, observed: Mapping[str, Any]) -> bool:
-    """Deletion safety, then refuse (False) any change that would replace the observed table."""
+def guard_table(outcome: Outcome, observed: Mapping[str, Any]) -> bool:
+    """Refuse (False) any change that would replace the observed table."""
     table = outcome.resources.get(TABLE_NAME)
     if table is None:
         return True
-    protect_from_deletion(table.body, ctx)
     report = check_table_change(table.body, observed.get(TABLE_NAME))
     if report.refused:
         outcome.violations = report.refused
@@ -168,7 +166,7 @@ def compose(request: Request) -> Outcome:
             outcome.resources[name] = Composed(body, ready=ready_in(request.observed, name))
         outcome.results.extend(Message("Warning", w) for w in part.warnings)
         pending.extend(part.pending)
-    if not guard_table(ctx, outcome, request.observed):
+    if not guard_table(outcome, request.observed):
         # Only the results: the servicer passes the request's desired state through.
         return Outcome(results=outcome.results, violations=outcome.violations)
     outcome.results.extend(

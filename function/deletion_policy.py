@@ -1,19 +1,21 @@
-"""Deletion safety: a deletion-protected table outlives its claim.
+"""Which actions Crossplane may take on the Table: deletion safety and autoscaling.
 
-With ``deletionProtectionEnabled: true`` AWS refuses DeleteTable. Left at
-Crossplane's default, deleting the claim would make the provider call
-DeleteTable forever and the managed resource would never go away. Telling
-Crossplane not to delete the external resource instead leaves the table, and
-its data, in AWS, and lets the managed resource be removed:
+Two needs narrow Crossplane's default (every action, delete with the claim):
 
-- cluster-scoped Tables (``dynamodb.aws.upbound.io``) get ``deletionPolicy: Orphan``;
-- namespaced Tables (``dynamodb.aws.m.upbound.io``) have no deletionPolicy field,
-  so they get ``managementPolicies`` with every action except ``Delete``.
+- Deletion protection. With ``deletionProtectionEnabled: true`` AWS refuses
+  DeleteTable; left at the default, deleting the claim would make the provider
+  call DeleteTable forever and the managed resource would never go away.
+  Leaving the table, and its data, in AWS lets the managed resource go:
+  cluster-scoped Tables (``dynamodb.aws.upbound.io``) get ``deletionPolicy:
+  Orphan``; namespaced Tables (``dynamodb.aws.m.upbound.io``) have no
+  deletionPolicy field, so they get ``managementPolicies`` without ``Delete``.
+- Autoscaling. Late initialization would copy the capacity the autoscaler
+  manages back into ``forProvider`` (function/autoscaled_capacity.py), so an
+  autoscaled Table is managed without ``LateInitialize``.
 
-Crossplane ignores ``deletionPolicy`` when ``managementPolicies`` is not the
-default too, so when another part of the rendering narrowed the management
-policies (autoscaled tables drop LateInitialize), ``Delete`` is taken out of
-those as well, in either scope, and the rest is kept.
+Crossplane ignores ``deletionPolicy`` once ``managementPolicies`` is not the
+default, so a protected table whose policies are narrowed anyway (autoscaled)
+loses ``Delete`` from them too, in either scope.
 """
 
 from __future__ import annotations
@@ -22,27 +24,23 @@ from typing import Any
 
 from function.context import RenderContext
 
-__all__ = ["ALL_ACTIONS", "KEEP_ON_DELETE", "protect_from_deletion"]
+__all__ = ["ALL_ACTIONS", "set_management_policies"]
 
 ALL_ACTIONS = ("Observe", "Create", "Update", "Delete", "LateInitialize")
-# Every management action but Delete ("*" would include it).
-KEEP_ON_DELETE = [a for a in ALL_ACTIONS if a != "Delete"]
 
 
-def protect_from_deletion(table: dict[str, Any], ctx: RenderContext) -> None:
-    """Make a rendered Table survive its composite's deletion when deletion protection is on.
-
-    When protection is off the fields are left out, so Crossplane's defaults
-    (delete the table with the claim) apply again.
-    """
-    if not ctx.spec.deletion_protection_enabled:
-        return
+def set_management_policies(table: dict[str, Any], ctx: RenderContext) -> None:
+    """Set managementPolicies and deletionPolicy on a rendered Table; defaults stay unsaid."""
+    protected = ctx.spec.deletion_protection_enabled
+    namespaced = ctx.composite.namespaced
+    narrowed = bool(ctx.autoscaled)
+    dropped: set[str] = set()
+    if narrowed:
+        dropped.add("LateInitialize")
+    if protected and (narrowed or namespaced):
+        dropped.add("Delete")
     spec = table.setdefault("spec", {})
-    narrowed = spec.get("managementPolicies")
-    if isinstance(narrowed, list):
-        actions = ALL_ACTIONS if "*" in narrowed else narrowed
-        spec["managementPolicies"] = [a for a in actions if a != "Delete"]
-    elif ctx.composite.namespaced:
-        spec["managementPolicies"] = list(KEEP_ON_DELETE)
-    if not ctx.composite.namespaced:
+    if dropped:
+        spec["managementPolicies"] = [a for a in ALL_ACTIONS if a not in dropped]
+    if protected and not namespaced:
         spec["deletionPolicy"] = "Orphan"

@@ -7,6 +7,7 @@ from typing import Any
 from function.apis import CONTRIBUTOR_INSIGHTS, TABLE
 from function.autoscaled_capacity import hand_capacity_to_autoscaler
 from function.context import RenderContext
+from function.deletion_policy import set_management_policies
 from function.spec import GlobalSecondaryIndex, LocalSecondaryIndex, Projection
 
 __all__ = [
@@ -93,6 +94,7 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
         fp["tags"] = dict(spec.tags)
     # Capacity that Application Auto Scaling manages must not be reset by the provider.
     hand_capacity_to_autoscaler(table, ctx.autoscaled)
+    set_management_policies(table, ctx)
     return table
 
 
