@@ -18,7 +18,7 @@ from function.composite import Composite, read_composite
 from function.context import RenderContext
 from function.contribution import Contribution
 from function.defaults import apply_defaults
-from function.guards import check_table_change, keep_table_identity
+from function.guards import TableShape, check_table_change, keep_table_identity, table_shape
 from function.input import FunctionInput
 from function.parse import parse_model, parse_spec
 from function.render_autoscaling import autoscaling_contribution
@@ -118,12 +118,12 @@ def _table_name(spec_name: str | None, composite: Composite) -> tuple[str, str]:
     return composite.name, "metadata.name"
 
 
-def guard_table(outcome: Outcome, observed: Mapping[str, Any]) -> bool:
+def guard_table(outcome: Outcome, observed: TableShape | None) -> bool:
     """Refuse (False) any change that would replace the observed table."""
     table = outcome.resources.get(TABLE_NAME)
     if table is None:
         return True
-    report = check_table_change(table.body, observed.get(TABLE_NAME))
+    report = check_table_change(table.body, observed)
     if report.refused:
         outcome.violations = report.refused
         outcome.results.append(Message("Fatal", report.fatal_message, "ImmutableChange"))
@@ -144,9 +144,10 @@ def compose(request: Request) -> Outcome:
         return _fatal("InvalidSpec", parsed.violations)
 
     spec = apply_defaults(parsed.spec, fn_input)
+    existing = table_shape(request.observed.get(TABLE_NAME))
     # Once a Table exists its name and region stay, even if what they were derived from changes.
     spec, table_name, name_path = keep_table_identity(
-        parsed.spec, spec, _table_name(spec.table_name, composite), request.observed.get(TABLE_NAME)
+        parsed.spec, spec, _table_name(spec.table_name, composite), existing
     )
     problems: list[Violation] = [
         *validate_spec(spec, extra=AUTOSCALING_CHECKS),
@@ -166,7 +167,7 @@ def compose(request: Request) -> Outcome:
             outcome.resources[name] = Composed(body, ready=ready_in(request.observed, name))
         outcome.results.extend(Message("Warning", w) for w in part.warnings)
         pending.extend(part.pending)
-    if not guard_table(outcome, request.observed):
+    if not guard_table(outcome, existing):
         # Only the results: the servicer passes the request's desired state through.
         return Outcome(results=outcome.results, violations=outcome.violations)
     outcome.results.extend(

@@ -141,7 +141,7 @@ def keep_table_identity(
     given: AwsDynamodbSpec,
     spec: AwsDynamodbSpec,
     derived_name: tuple[str, str],
-    observed_table: Any,
+    observed: TableShape | None,
 ) -> tuple[AwsDynamodbSpec, str, str]:
     """The table name (and its field path) and region to render, sticky once a Table exists.
 
@@ -150,9 +150,9 @@ def keep_table_identity(
     must not move an existing table when those inputs change: the observed
     Table's own name and region are kept. What the claim sets explicitly is
     used as written, and the guard refuses it if it differs from the table.
+    ``observed`` is ``table_shape`` of the observed Table.
     """
     name, path = derived_name
-    observed = table_shape(observed_table)
     if observed is None:
         return spec, name, path
     if given.table_name is None and observed.name is not None:
@@ -273,10 +273,9 @@ def _gsi_warnings(old: TableShape, new: TableShape, desired_fp: Mapping[str, Any
             )
 
 
-def check_table_change(desired_table: Mapping[str, Any], observed_table: Any) -> GuardReport:
-    """Compare the rendered Table with the observed one; an empty report when none exists."""
+def check_table_change(desired_table: Mapping[str, Any], old: TableShape | None) -> GuardReport:
+    """Compare the rendered Table with the observed one's shape; empty when none exists."""
     report = GuardReport()
-    old = table_shape(observed_table)
     if old is None:
         return report
     new = table_shape(dict(desired_table))
