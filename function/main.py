@@ -1,4 +1,4 @@
-"""The function's command line: serve, render, validate."""
+"""The function's command line: serve, render, validate, and the generated docs, XRDs and CRD."""
 
 from __future__ import annotations
 
