@@ -1,0 +1,10 @@
+# Every Go tool the tests use, and its pinned version: the one file to edit.
+# Each tool is built from the Go module proxy by `make tools` into .tools/bin/,
+# from a wrapper module under tools/ whose go.mod requires exactly this version.
+#
+# Crossplane v2.2.1, not v2.2.4: the module proxy these machines reach serves
+# crossplane/v2 v2.0.0-v2.2.1 and v2.3.x, but not v2.2.2-v2.2.4; v2.3 moved the CLI
+# out of the module, so v2.2.1 is the newest with cmd/crank. Likewise the provider
+# CRDs come from provider-aws/v2 v2.5.0 (v2.5.1+ and v2.6.0 are not served).
+CROSSPLANE_VERSION := v2.2.1
+PROVIDER_AWS_VERSION := v2.5.0
