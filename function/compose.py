@@ -12,25 +12,25 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from function.antipatterns import anti_pattern_warnings
-from function.autoscaling import AUTOSCALING_CHECKS
-from function.composite import Composite, read_composite
-from function.context import RenderContext
-from function.contribution import Contribution
-from function.defaults import apply_defaults
-from function.guards import TableShape, check_table_change, keep_table_identity, table_shape
-from function.input import FunctionInput
-from function.parse import parse_model, parse_spec
-from function.render_autoscaling import autoscaling_contribution
-from function.render_table import (
+from function.api.autoscaling import AUTOSCALING_CHECKS
+from function.api.defaults import apply_defaults
+from function.api.input import FunctionInput
+from function.api.parse import parse_model, parse_spec
+from function.api.rules import Violation, format_violations
+from function.api.validation import check_table_name, validate_spec
+from function.render.autoscaling import autoscaling_contribution
+from function.render.composite import Composite, read_composite
+from function.render.context import RenderContext
+from function.render.contribution import Contribution
+from function.render.status import connection_details, ready_in, table_outputs
+from function.render.table import (
     CONTRIBUTOR_INSIGHTS_NAME,
     TABLE_NAME,
     render_contributor_insights,
     render_table,
 )
-from function.rules import Violation, format_violations
-from function.status import connection_details, ready_in, table_outputs
-from function.validation import check_table_name, validate_spec
+from function.safety.antipatterns import anti_pattern_warnings
+from function.safety.guards import TableShape, check_table_change, keep_table_identity, table_shape
 
 __all__ = ["Composed", "Contribution", "Message", "Outcome", "Request", "compose"]
 

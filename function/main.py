@@ -9,9 +9,10 @@ import yaml
 from crossplane.function import cli as sdkcli
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
-from function import offline, xrd
-from function.apidocs import api_reference
-from function.fn import FunctionRunner
+from function import offline
+from function.generate import xrd
+from function.generate.apidocs import api_reference
+from function.serve.servicer import FunctionRunner
 
 
 @click.group()

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from function.api.rules import RULES
 from function.compose import Request, compose
-from function.rules import RULES
-from function.xrd import CEL_RULES, FUNCTION_ONLY, SCHEMA_RULES, xr_schema
+from function.generate.xrd import CEL_RULES, FUNCTION_ONLY, SCHEMA_RULES, xr_schema
 from tests.admission import Refusal, admit, evaluate, prune_nulls
 from tests.support import EXAMPLES, FIXTURES, ROOT, load_all, load_yaml
 

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from function.compose import Message, Outcome, Request, compose
 from function.offline import build_request, load_documents
-from function.render_autoscaling import policy_name, target_name
-from function.structs import struct_to_dict
+from function.render.autoscaling import policy_name, target_name
+from function.serve.structs import struct_to_dict
 from tests.support import EXAMPLES, FIXTURES, ROOT, crd_schema, load_all, load_yaml, schema_errors
 
 CASES = FIXTURES / "autoscaling"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from function.api.rules import RULES
 from function.compose import Outcome, Request, compose
-from function.rules import RULES
 from tests.support import FIXTURES, load_yaml
 
 

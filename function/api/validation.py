@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
-from function.rules import RULES, Violation
-from function.spec import (
+from function.api.rules import RULES, Violation
+from function.api.spec import (
     MAX_PROJECTED_ATTRIBUTES,
     MAX_TAGS,
     TABLE_NAME_PATTERN,

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from function.input import Warnings
-from function.spec import AutoScaling, AwsDynamodbSpec, ProvisionedThroughput
+from function.api.input import Warnings
+from function.api.spec import AutoScaling, AwsDynamodbSpec, ProvisionedThroughput
 
 __all__ = ["ANTI_PATTERNS", "LOW_CARDINALITY_WORDS", "AntiPattern", "anti_pattern_warnings"]
 

@@ -7,8 +7,8 @@ with the AWS-owned key. Fields the claim sets are never changed.
 
 from __future__ import annotations
 
-from function.input import FunctionInput
-from function.spec import AwsDynamodbSpec
+from function.api.input import FunctionInput
+from function.api.spec import AwsDynamodbSpec
 
 __all__ = ["apply_defaults"]
 

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from function.rules import Violation
-from function.spec import AwsDynamodbSpec, Spelling
+from function.api.rules import Violation
+from function.api.spec import AwsDynamodbSpec, Spelling
 
 __all__ = ["ParsedSpec", "field_path", "parse_model", "parse_spec"]
 

@@ -10,7 +10,7 @@ Two needs narrow Crossplane's default (every action, delete with the claim):
   Orphan``; namespaced Tables (``dynamodb.aws.m.upbound.io``) have no
   deletionPolicy field, so they get ``managementPolicies`` without ``Delete``.
 - Autoscaling. Late initialization would copy the capacity the autoscaler
-  manages back into ``forProvider`` (function/autoscaled_capacity.py), so an
+  manages back into ``forProvider`` (function/render/capacity.py), so an
   autoscaled Table is managed without ``LateInitialize``.
 
 Crossplane ignores ``deletionPolicy`` once ``managementPolicies`` is not the
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from function.context import RenderContext
+from function.render.context import RenderContext
 
 __all__ = ["ALL_ACTIONS", "set_management_policies"]
 

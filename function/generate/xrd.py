@@ -21,9 +21,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from function.input import INPUT_GROUP, INPUT_KIND, INPUT_VERSION, FunctionInput
-from function.rules import RULES
-from function.spec import (
+from function.api.input import INPUT_GROUP, INPUT_KIND, INPUT_VERSION, FunctionInput
+from function.api.rules import RULES
+from function.api.spec import (
     CAPACITY_MAX,
     AwsDynamodbSpec,
     BillingMode,
@@ -32,7 +32,7 @@ from function.spec import (
     StreamViewType,
     accepted_spellings,
 )
-from function.validation import KMS_ARN
+from function.api.validation import KMS_ARN
 
 __all__ = [
     "CEL_RULES",
@@ -57,7 +57,7 @@ XRD_NAME = f"{XR_PLURAL}.{GROUP}"
 # The Composition in examples/composition.yaml; both XRDs default to it.
 COMPOSITION_NAME = XRD_NAME
 
-# status.outputs keys (function/status.py writes them); also the connection
+# status.outputs keys (function/render/status.py writes them); also the connection
 # secret keys of v1 claims.
 OUTPUT_KEYS = ("tableName", "tableArn", "tableId", "streamArn", "streamLabel")
 
@@ -170,7 +170,7 @@ def structural_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------
-# CEL rules mirroring function/validation.py
+# CEL rules mirroring function/api/validation.py
 # ---------------------------------------------------------------------------
 
 

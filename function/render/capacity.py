@@ -13,14 +13,14 @@ autoscaler's to change. Two provider details shape what moves
 - Late initialization copies observed values into empty ``forProvider``
   fields, which would take them out of the ignore list again. The Table sets no
   late-init filter for these fields, so autoscaled tables drop the
-  LateInitialize management policy (function/deletion_policy.py sets it).
+  LateInitialize management policy (function/render/policies.py sets it).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from function.autoscaling import Scaled
+from function.api.autoscaling import Scaled
 
 __all__ = ["gsis_handed_over", "hand_capacity_to_autoscaler"]
 

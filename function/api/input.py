@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from function.spec import BillingMode, OptionalTableClass, ServerSideEncryption
+from function.api.spec import BillingMode, OptionalTableClass, ServerSideEncryption
 
 __all__ = ["INPUT_API_VERSION", "INPUT_KIND", "Defaults", "FunctionInput", "Warnings"]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
-from function.status import is_ready
+from function.render.status import is_ready
 
 __all__ = ["LazyResources", "Omit", "fill_struct", "ready_of", "struct_to_dict", "to_struct"]
 

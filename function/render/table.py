@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from function.apis import CONTRIBUTOR_INSIGHTS, TABLE
-from function.autoscaled_capacity import hand_capacity_to_autoscaler
-from function.context import RenderContext
-from function.deletion_policy import set_management_policies
-from function.spec import GlobalSecondaryIndex, LocalSecondaryIndex, Projection
+from function.api.spec import GlobalSecondaryIndex, LocalSecondaryIndex, Projection
+from function.render.apis import CONTRIBUTOR_INSIGHTS, TABLE
+from function.render.capacity import hand_capacity_to_autoscaler
+from function.render.context import RenderContext
+from function.render.policies import set_management_policies
 
 __all__ = [
     "CONTRIBUTOR_INSIGHTS_NAME",

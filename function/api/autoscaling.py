@@ -22,15 +22,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from function.rules import Violation
-from function.spec import (
+from function.api.rules import Violation
+from function.api.spec import (
     CAPACITY_MAX,
     AutoScaling,
     AutoScalingDimension,
     AwsDynamodbSpec,
     ProvisionedThroughput,
 )
-from function.validation import Check, violation
+from function.api.validation import Check, violation
 
 __all__ = [
     "AUTOSCALING_CHECKS",

@@ -18,10 +18,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from function.context import EXTERNAL_NAME
-from function.rules import Violation, list_violations
-from function.spec import AwsDynamodbSpec
-from function.validation import violation
+from function.api.rules import Violation, list_violations
+from function.api.spec import AwsDynamodbSpec
+from function.api.validation import violation
+from function.render.context import EXTERNAL_NAME
 
 __all__ = [
     "GuardReport",

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from function.apis import ApiKind
-from function.autoscaling import Scaled, autoscaled
-from function.composite import Composite
-from function.input import FunctionInput
-from function.spec import AwsDynamodbSpec
+from function.api.autoscaling import Scaled, autoscaled
+from function.api.input import FunctionInput
+from function.api.spec import AwsDynamodbSpec
+from function.render.apis import ApiKind
+from function.render.composite import Composite
 
 __all__ = ["EXTERNAL_NAME", "RenderContext"]
 

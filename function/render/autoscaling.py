@@ -17,13 +17,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from function.apis import POLICY, TARGET
-from function.autoscaled_capacity import gsis_handed_over
-from function.autoscaling import DIMENSIONS, Dimension, Scaled
-from function.context import RenderContext
-from function.contribution import Contribution
-from function.render_table import TABLE_NAME
-from function.status import at_provider, ready_in
+from function.api.autoscaling import DIMENSIONS, Dimension, Scaled
+from function.render.apis import POLICY, TARGET
+from function.render.capacity import gsis_handed_over
+from function.render.context import RenderContext
+from function.render.contribution import Contribution
+from function.render.status import at_provider, ready_in
+from function.render.table import TABLE_NAME
 
 __all__ = [
     "autoscaling_contribution",

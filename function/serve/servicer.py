@@ -7,11 +7,11 @@ from crossplane.function import logging, response
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
-from function.cache import ResponseCache
 from function.compose import Outcome, Request, compose
-from function.guards import carried_forward
-from function.render_table import TABLE_NAME
-from function.structs import LazyResources, Omit, fill_struct, struct_to_dict
+from function.render.table import TABLE_NAME
+from function.safety.guards import carried_forward
+from function.serve.cache import ResponseCache
+from function.serve.structs import LazyResources, Omit, fill_struct, struct_to_dict
 
 __all__ = ["FunctionRunner"]
 

@@ -163,7 +163,7 @@ RULES: dict[str, Rule] = _catalogue(
         "no region: set spec.region on the claim, or region in the Composition's function Input",
         "function",
     ),
-    # Autoscaling (function/autoscaling.py).
+    # Autoscaling (function/api/autoscaling.py).
     Rule(
         "autoscaling_requires_provisioned",
         "autoScaling may be enabled only with billingMode PROVISIONED; with PAY_PER_REQUEST "
