@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 import yaml
@@ -37,7 +38,7 @@ def serve(max_recv_message_size: int, max_send_message_size: int | None, **kwarg
     )
 
 
-def _load(paths: list[str] | tuple[str, ...]) -> list[dict]:
+def _load(paths: list[str] | tuple[str, ...]) -> list[dict[str, Any]]:
     """YAML documents from files or directories; a bad file is a usage error, not a traceback."""
     try:
         return offline.load_documents(paths)
@@ -45,7 +46,7 @@ def _load(paths: list[str] | tuple[str, ...]) -> list[dict]:
         raise click.ClickException(f"cannot read {', '.join(paths)}: {exc}") from exc
 
 
-def _single(docs: list[dict], what: str) -> dict:
+def _single(docs: list[dict[str, Any]], what: str) -> dict[str, Any]:
     if len(docs) != 1:
         raise click.UsageError(f"{what} must hold exactly one YAML document, found {len(docs)}")
     return docs[0]

@@ -6,7 +6,7 @@ import re
 
 from function.api.rules import RULES
 from function.generate.apidocs import api_reference
-from function.generate.xrd import FUNCTION_ONLY
+from function.generate.cel import FUNCTION_ONLY
 from function.safety.antipatterns import ANTI_PATTERNS
 from tests.support import ROOT
 

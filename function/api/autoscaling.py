@@ -22,33 +22,37 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from function.api.limits import CAPACITY_MAX
 from function.api.rules import Violation
 from function.api.spec import (
-    CAPACITY_MAX,
+    DEFAULT_COOLDOWN_SECONDS,
+    DEFAULT_MAX_FACTOR,
+    DEFAULT_TARGET_UTILIZATION,
     AutoScaling,
     AutoScalingDimension,
     AwsDynamodbSpec,
+    GlobalSecondaryIndex,
     ProvisionedThroughput,
 )
 from function.api.validation import Check, violation
 
 __all__ = [
-    "AUTOSCALING_CHECKS",
     "DEFAULT_COOLDOWN_SECONDS",
     "DEFAULT_MAX_FACTOR",
     "DEFAULT_TARGET_UTILIZATION",
     "DIMENSIONS",
+    "AutoscalingPlan",
     "Dimension",
     "Scaled",
     "Scaling",
     "autoscaled",
+    "autoscaling_checks",
     "check_autoscaling_billing",
     "check_autoscaling_bounds",
+    "gsi_autoscales",
+    "plan_autoscaling",
+    "table_autoscales",
 ]
-
-DEFAULT_TARGET_UTILIZATION = 70.0
-DEFAULT_COOLDOWN_SECONDS = 60
-DEFAULT_MAX_FACTOR = 4
 
 Dimension = Literal["read", "write"]
 DIMENSIONS: tuple[Dimension, ...] = ("read", "write")
@@ -191,17 +195,37 @@ class _Unit:
     write: _Resolved
 
 
-# The last spec's units: validation and rendering both ask, for the same spec
-# object, and working them out costs about as much as rendering every Target.
-_last_units: tuple[AwsDynamodbSpec, list[_Unit]] | None = None
+@dataclass(frozen=True)
+class AutoscalingPlan:
+    """The table, then each GSI in spec order, with resolved settings, autoscaled or not.
+
+    Worked out once per request (``plan_autoscaling``) and handed to validation
+    and rendering, which both need it: resolving costs about as much as
+    rendering every Target.
+    """
+
+    units: tuple[_Unit, ...]
 
 
-def _units(spec: AwsDynamodbSpec) -> list[_Unit]:
-    """The table, then each GSI in spec order, whether autoscaled or not."""
-    global _last_units  # noqa: PLW0603 (a one-entry memo, keyed by identity)
-    if _last_units is None or _last_units[0] is not spec:
-        _last_units = (spec, list(_each_unit(spec)))
-    return _last_units[1]
+def plan_autoscaling(spec: AwsDynamodbSpec) -> AutoscalingPlan:
+    """Resolve every unit's settings; empty for the many specs that never mention autoscaling."""
+    if not _mentions_autoscaling(spec):
+        return AutoscalingPlan(())
+    return AutoscalingPlan(tuple(_each_unit(spec)))
+
+
+def table_autoscales(spec: AwsDynamodbSpec) -> bool:
+    """Whether spec.autoScaling switches autoscaling on for the table."""
+    return spec.auto_scaling is not None and spec.auto_scaling.enabled
+
+
+def gsi_autoscales(spec: AwsDynamodbSpec, gsi: GlobalSecondaryIndex) -> bool:
+    """Whether an index autoscales: its own block decides, else it follows spec.autoScaling.
+
+    The one place this is decided; generate/xrd.py's CEL mirrors it for admission.
+    """
+    own = gsi.auto_scaling
+    return own.enabled if own is not None else table_autoscales(spec)
 
 
 def _each_unit(spec: AwsDynamodbSpec) -> Iterator[_Unit]:
@@ -210,7 +234,7 @@ def _each_unit(spec: AwsDynamodbSpec) -> Iterator[_Unit]:
     table_levels: list[tuple[AutoScaling | None, str]] = [(table_block, table_path)]
     yield _Unit(
         index=None,
-        enabled=table_block is not None and table_block.enabled,
+        enabled=table_autoscales(spec),
         read=_resolve_dimension(
             "read", table_levels, spec.provisioned_throughput, "spec.provisionedThroughput"
         ),
@@ -219,18 +243,15 @@ def _each_unit(spec: AwsDynamodbSpec) -> Iterator[_Unit]:
         ),
     )
     for i, gsi in enumerate(spec.global_secondary_indexes):
-        own = gsi.auto_scaling
         own_path = f"spec.globalSecondaryIndexes[{i}].autoScaling"
-        # An index's own block is enabled unless it says otherwise; without
-        # one, the index follows spec.autoScaling.
-        enabled = (
-            own.enabled if own is not None else table_block is not None and table_block.enabled
-        )
-        levels: list[tuple[AutoScaling | None, str]] = [(own, own_path), (table_block, table_path)]
+        levels: list[tuple[AutoScaling | None, str]] = [
+            (gsi.auto_scaling, own_path),
+            (table_block, table_path),
+        ]
         pt_path = f"spec.globalSecondaryIndexes[{i}].provisionedThroughput"
         yield _Unit(
             index=gsi.name,
-            enabled=enabled,
+            enabled=gsi_autoscales(spec, gsi),
             read=_resolve_dimension("read", levels, gsi.provisioned_throughput, pt_path),
             write=_resolve_dimension("write", levels, gsi.provisioned_throughput, pt_path),
         )
@@ -243,15 +264,15 @@ def _mentions_autoscaling(spec: AwsDynamodbSpec) -> bool:
     )
 
 
-def autoscaled(spec: AwsDynamodbSpec) -> list[Scaled]:
+def autoscaled(spec: AwsDynamodbSpec, plan: AutoscalingPlan) -> list[Scaled]:
     """The table and GSIs to autoscale, table first, with their effective settings.
 
     Empty unless billingMode is PROVISIONED: on-demand tables have no
     provisioned capacity to scale (validation refuses the combination).
     """
-    if spec.billing_mode != "PROVISIONED" or not _mentions_autoscaling(spec):
+    if spec.billing_mode != "PROVISIONED":
         return []
-    return [Scaled(u.index, u.read.scaling(), u.write.scaling()) for u in _units(spec) if u.enabled]
+    return [Scaled(u.index, u.read.scaling(), u.write.scaling()) for u in plan.units if u.enabled]
 
 
 def check_autoscaling_billing(spec: AwsDynamodbSpec) -> Iterator[Violation]:
@@ -272,13 +293,13 @@ def _where(source: _Sourced) -> str:
     return source.path or "default"
 
 
-def check_autoscaling_bounds(spec: AwsDynamodbSpec) -> Iterator[Violation]:
+def check_autoscaling_bounds(spec: AwsDynamodbSpec, plan: AutoscalingPlan) -> Iterator[Violation]:
     """minCapacity <= maxCapacity, and the provisioned capacity lies between them.
 
     A table-level mistake that every GSI inherits is reported once, at the
     field that says it.
     """
-    if not _mentions_autoscaling(spec):
+    if not plan.units:
         return
     if spec.billing_mode is not None and spec.billing_mode != "PROVISIONED":
         return  # check_autoscaling_billing already refuses autoscaling here
@@ -290,7 +311,7 @@ def check_autoscaling_bounds(spec: AwsDynamodbSpec) -> Iterator[Violation]:
             reported.add(key)
             yield v
 
-    for unit in _units(spec):
+    for unit in plan.units:
         if not unit.enabled:
             continue
         for dim in DIMENSIONS:
@@ -314,5 +335,6 @@ def check_autoscaling_bounds(spec: AwsDynamodbSpec) -> Iterator[Violation]:
                 )
 
 
-# Run with the core checks, after them, so problems read table first.
-AUTOSCALING_CHECKS: list[Check] = [check_autoscaling_billing, check_autoscaling_bounds]
+def autoscaling_checks(plan: AutoscalingPlan) -> list[Check]:
+    """The autoscaling checks, to run after the core ones so problems read table first."""
+    return [check_autoscaling_billing, lambda spec: check_autoscaling_bounds(spec, plan)]

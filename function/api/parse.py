@@ -14,28 +14,30 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from function.api.rules import Violation
+from function.api.rules import RULES, Violation
 from function.api.spec import AwsDynamodbSpec, Spelling
 
 __all__ = ["ParsedSpec", "field_path", "parse_model", "parse_spec"]
 
 M = TypeVar("M", bound=BaseModel)
 
-# pydantic error type -> (rule id, how to say it). None means "use pydantic's text".
-_ERRORS: dict[str, tuple[str, str | None]] = {
-    "missing": ("required", "is required"),
-    "extra_forbidden": ("unknown_field", "is not a field of this API; check its spelling"),
-    "literal_error": ("enum", None),
-    "string_pattern_mismatch": ("name_format", "must be 3-255 characters of A-Z a-z 0-9 _ . -"),
-    "too_short": ("bounds", None),
-    "too_long": ("bounds", None),
-    "string_too_short": ("bounds", None),
-    "string_too_long": ("bounds", None),
-    "greater_than_equal": ("bounds", None),
-    "less_than_equal": ("bounds", None),
-    "greater_than": ("bounds", None),
-    "less_than": ("bounds", None),
+# pydantic error type -> rule id. The catalogue's message is used where it says
+# it all; otherwise pydantic's own text, which names the bound or the choices.
+_ERRORS: dict[str, str] = {
+    "missing": "required",
+    "extra_forbidden": "unknown_field",
+    "literal_error": "enum",
+    "string_pattern_mismatch": "name_format",
+    "too_short": "bounds",
+    "too_long": "bounds",
+    "string_too_short": "bounds",
+    "string_too_long": "bounds",
+    "greater_than_equal": "bounds",
+    "less_than_equal": "bounds",
+    "greater_than": "bounds",
+    "less_than": "bounds",
 }
+_CATALOGUE_WORDS = frozenset({"required", "unknown_field", "name_format"})
 
 
 @dataclass
@@ -62,8 +64,10 @@ def field_path(prefix: str, loc: Sequence[int | str]) -> str:
 
 def _describe(error: Any) -> tuple[str, str]:
     kind = error["type"]
-    rule, text = _ERRORS.get(kind, ("type", None))
-    if text is None:
+    rule = _ERRORS.get(kind, "type")
+    if rule in _CATALOGUE_WORDS:
+        text = RULES[rule].message
+    else:
         text = str(error["msg"])
         text = text.replace("Input should be", "must be").replace("String should", "should")
         text = text.replace("List should", "should").replace("Dictionary should", "should")
@@ -124,7 +128,7 @@ def spelling_warnings(raw: Any, spellings: list[Spelling], prefix: str) -> list[
 def parse_spec(raw: Any) -> ParsedSpec:
     """Parse an XR's ``spec``. An absent or non-object spec is a violation, not a crash."""
     if raw is None:
-        return ParsedSpec(None, [Violation("spec", "required", "is required")])
+        return ParsedSpec(None, [Violation("spec", "required", RULES["required"].message)])
     if not isinstance(raw, dict):
         return ParsedSpec(None, [Violation("spec", "type", "must be an object")])
     # Crossplane adds its own machinery under spec (claimRef, compositionRef,

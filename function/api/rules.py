@@ -8,8 +8,24 @@ admission or the function refuses a claim.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
-__all__ = ["RULES", "Rule", "Violation", "format_violations", "list_violations"]
+from function.api.limits import (
+    MAX_PROJECTED_ATTRIBUTES,
+    MAX_TAGS,
+    NAME_FORMAT,
+    TAG_KEY_MAX,
+    TAG_VALUE_MAX,
+)
+
+__all__ = ["RULES", "Admission", "Rule", "Violation", "format_violations", "list_violations"]
+
+# Where a rule is enforced besides the function: by the XRD's structural schema
+# (types, enums, bounds), by a CEL rule in the XRD (generate/xrd.py's CEL_RULES),
+# or by the function alone, for the reason the rule gives.
+Admission = Literal["schema", "cel", "function"]
+
+_OBSERVED = "compares with the observed Table, which admission never sees"
 
 
 @dataclass(frozen=True)
@@ -19,6 +35,13 @@ class Rule:
     id: str
     message: str
     source: str  # "planton" (spec.proto), "aws" (CreateTable limits) or "function"
+    admission: Admission = "cel"
+    # Why admission cannot decide a function-only rule.
+    why: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.admission == "function") != bool(self.why):
+            raise ValueError(f"rule {self.id}: a function-only rule, and only one, says why")
 
 
 @dataclass(frozen=True)
@@ -132,13 +155,16 @@ RULES: dict[str, Rule] = _catalogue(
     ),
     Rule(
         "projected_attributes_max",
-        "at most 100 nonKeyAttributes may be projected, summed over all indexes (duplicates count)",
+        f"at most {MAX_PROJECTED_ATTRIBUTES} nonKeyAttributes may be projected, summed over all "
+        "indexes (duplicates count)",
         "aws",
     ),
     Rule(
         "table_name_format",
-        "the table name must be 3-255 characters of A-Z a-z 0-9 _ . -",
+        f"the table name must be {NAME_FORMAT}",
         "aws",
+        "function",
+        "without spec.tableName the name is the composite's metadata.name",
     ),
     Rule(
         "kms_key_requires_encryption",
@@ -153,15 +179,23 @@ RULES: dict[str, Rule] = _catalogue(
     ),
     Rule(
         "tags_max",
-        "a table may have at most 50 tags, the Composition's included",
+        f"a table may have at most {MAX_TAGS} tags, the Composition's included",
+        "aws",
+        "function",
+        "the Composition's Input adds its own tags; the claim's alone are capped by maxProperties",
+    ),
+    Rule(
+        "tag_key_format",
+        f"tag keys must be 1-{TAG_KEY_MAX} characters and not start with aws:",
         "aws",
     ),
-    Rule("tag_key_format", "tag keys must be 1-128 characters and not start with aws:", "aws"),
-    Rule("tag_value_format", "tag values must be at most 256 characters", "aws"),
+    Rule("tag_value_format", f"tag values must be at most {TAG_VALUE_MAX} characters", "aws"),
     Rule(
         "region_required",
         "no region: set spec.region on the claim, or region in the Composition's function Input",
         "function",
+        "function",
+        "the region may come from the Composition's Input",
     ),
     # Autoscaling (function/api/autoscaling.py).
     Rule(
@@ -186,27 +220,45 @@ RULES: dict[str, Rule] = _catalogue(
         "table_keys_immutable",
         "the table's HASH and RANGE keys are fixed once the table exists",
         "aws",
+        "function",
+        _OBSERVED,
     ),
     Rule(
         "key_attribute_type_immutable",
         "the type of a table or LSI key attribute is fixed once the table exists",
         "aws",
+        "function",
+        _OBSERVED,
     ),
     Rule(
         "lsis_immutable",
         "local secondary indexes are fixed once the table exists: none can be added, removed "
         "or changed",
         "aws",
+        "function",
+        _OBSERVED,
     ),
-    Rule("table_name_immutable", "the table name is fixed once the table exists", "aws"),
-    Rule("region_immutable", "the region is fixed once the table exists", "aws"),
+    Rule(
+        "table_name_immutable",
+        "the table name is fixed once the table exists",
+        "aws",
+        "function",
+        _OBSERVED,
+    ),
+    Rule(
+        "region_immutable",
+        "the region is fixed once the table exists",
+        "aws",
+        "function",
+        _OBSERVED,
+    ),
     # Schema-level problems found while parsing (types, enums, unknown fields, bounds).
-    Rule("required", "is required", "function"),
-    Rule("unknown_field", "is not a field of this API; check its spelling", "function"),
-    Rule("enum", "is not an accepted value", "function"),
-    Rule("type", "has the wrong type", "function"),
-    Rule("bounds", "is out of range", "function"),
-    Rule("name_format", "must be 3-255 characters of A-Z a-z 0-9 _ . -", "function"),
+    Rule("required", "is required", "function", "schema"),
+    Rule("unknown_field", "is not a field of this API; check its spelling", "function", "schema"),
+    Rule("enum", "is not an accepted value", "function", "schema"),
+    Rule("type", "has the wrong type", "function", "schema"),
+    Rule("bounds", "is out of range", "function", "schema"),
+    Rule("name_format", f"must be {NAME_FORMAT}", "function", "schema"),
 )
 
 
@@ -229,8 +281,8 @@ def list_violations(violations: list[Violation]) -> str:
     return "; ".join(items)
 
 
-def format_violations(violations: list[Violation]) -> str:
+def format_violations(violations: list[Violation], subject: str = "AwsDynamodb spec") -> str:
     """One readable message listing every problem, for a single Fatal result."""
     count = len(violations)
     noun = "problem" if count == 1 else "problems"
-    return f"invalid AwsDynamodb spec, {count} {noun}: {list_violations(violations)}"
+    return f"invalid {subject}, {count} {noun}: {list_violations(violations)}"

@@ -3,35 +3,40 @@
 Field names and rules follow Project Planton's ``AwsDynamodbSpec`` (spec.proto);
 ``region``, ``tableName``, ``tags`` and ``autoScaling`` are this function's
 additions. The XRD schema, the docs and the validation messages are derived
-from these models, so a field is described here once, with its constraints.
-
-Enum spellings: Planton's current names are canonical. Planton's older prefixed
-names (``BILLING_MODE_PAY_PER_REQUEST``) and AWS's ``KEYS_ONLY`` projection are
-accepted and normalised; each normalisation is recorded as a warning in the
-validation context so the caller can tell the user the preferred spelling.
+from these models, so a field is described here once, with its constraints;
+the AWS limits come from ``limits.py`` and the older enum spellings are handled
+by ``spellings.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    WithJsonSchema,
+from pydantic import BaseModel, ConfigDict, Field
+
+from function.api.limits import (
+    ATTRIBUTE_NAME_MAX,
+    CAPACITY_MAX,
+    KMS_ARN_MAX,
+    MAX_ATTRIBUTE_DEFINITIONS,
+    MAX_GSIS,
+    MAX_KEY_ELEMENTS,
+    MAX_LSIS,
+    MAX_NON_KEY_ATTRIBUTES,
+    MAX_TAGS,
+    NAME_FORMAT,
+    NAME_MAX,
+    NAME_PATTERN,
+    REGION_MAX,
+    TARGET_UTILIZATION_MAX,
+    TARGET_UTILIZATION_MIN,
 )
+from function.api.spellings import Spelled, Spelling, accepted_spellings
 
 __all__ = [
-    "ATTRIBUTE_NAME_MAX",
-    "CAPACITY_MAX",
-    "INDEX_NAME_PATTERN",
-    "MAX_GSIS",
-    "MAX_LSIS",
-    "MAX_TAGS",
+    "DEFAULT_COOLDOWN_SECONDS",
+    "DEFAULT_MAX_FACTOR",
+    "DEFAULT_TARGET_UTILIZATION",
     "AttributeDefinition",
     "AutoScaling",
     "AutoScalingDimension",
@@ -47,153 +52,84 @@ __all__ = [
     "accepted_spellings",
 ]
 
-# AWS service quotas and limits that the API enforces at CreateTable time.
-CAPACITY_MAX = 40_000
-MAX_GSIS = 20
-MAX_LSIS = 5
-MAX_PROJECTED_ATTRIBUTES = 100
-MAX_TAGS = 50
-ATTRIBUTE_NAME_MAX = 255
-# The pattern bounds names too; max_length says so to the XRD, whose CEL cost
-# estimate reads maxLength only.
-NAME_MAX = 255
-INDEX_NAME_PATTERN = r"^[A-Za-z0-9_.-]{3,255}$"
-TABLE_NAME_PATTERN = INDEX_NAME_PATTERN
-# Bounds that keep lists small enough for the Kubernetes CEL cost budget; each is
-# at or above what AWS itself allows for a table definition.
-MAX_KEY_ELEMENTS = 2
-MAX_ATTRIBUTE_DEFINITIONS = 2 + 2 * (MAX_GSIS + MAX_LSIS)
-MAX_NON_KEY_ATTRIBUTES = MAX_PROJECTED_ATTRIBUTES
-
-
-@dataclass(frozen=True)
-class Spelling:
-    """An older spelling met while parsing, where (``parent.key`` or ``key``) and its successor."""
-
-    field: str
-    value: str
-    preferred: str | None
-
-
-def _normaliser(field: str, aliases: dict[str, str | None]) -> BeforeValidator:
-    """Map Planton's older spellings to canonical ones, recording a warning for each.
-
-    ``aliases`` maps an accepted older spelling to its canonical value (``None``
-    for Planton's ``*_UNSPECIFIED`` zero values, which mean "not set").
-    """
-
-    def normalise(value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, str) and value in aliases:
-            preferred = aliases[value]
-            spellings = (info.context or {}).get("spellings")
-            if spellings is not None:
-                spellings.append(Spelling(field, value, preferred))
-            return preferred
-        return value
-
-    return BeforeValidator(normalise)
-
-
-def _accepted(canonical: Any, aliases: dict[str, str | None]) -> WithJsonSchema:
-    """The schema lists every accepted spelling, so admission takes Planton's older ones."""
-    return WithJsonSchema({"type": "string", "enum": [*get_args(canonical), *aliases]})
-
-
-def accepted_spellings(enum_type: Any) -> list[str]:
-    """Every spelling an enum type accepts (canonical first), for docs and the XRD."""
-    for meta in getattr(enum_type, "__metadata__", ()):
-        if isinstance(meta, WithJsonSchema) and meta.json_schema:
-            return list(meta.json_schema["enum"])
-    return []
-
+# Autoscaling numbers a spec leaves out (docs/autoscaling.md); the field
+# descriptions below and function/api/autoscaling.py read them.
+DEFAULT_TARGET_UTILIZATION = 70.0  # percent, as CDK and terraform-aws-modules use
+DEFAULT_COOLDOWN_SECONDS = 60
+DEFAULT_MAX_FACTOR = 4  # maxCapacity: this many times the larger of min and provisioned
 
 BillingModeName = Literal["PROVISIONED", "PAY_PER_REQUEST"]
-_BILLING_ALIASES: dict[str, str | None] = {
-    "BILLING_MODE_PROVISIONED": "PROVISIONED",
-    "BILLING_MODE_PAY_PER_REQUEST": "PAY_PER_REQUEST",
-    "BILLING_MODE_UNSPECIFIED": None,
-}
-BillingMode = Annotated[
+_BILLING = Spelled(
+    "billingMode",
     BillingModeName,
-    _normaliser("billingMode", _BILLING_ALIASES),
-    _accepted(BillingModeName, _BILLING_ALIASES),
-]
-# Optional fields take the normaliser outside the union, so *_UNSPECIFIED can mean None.
-OptionalBillingMode = Annotated[
-    BillingModeName | None,
-    _normaliser("billingMode", _BILLING_ALIASES),
-    _accepted(BillingModeName, _BILLING_ALIASES),
-]
+    {
+        "BILLING_MODE_PROVISIONED": "PROVISIONED",
+        "BILLING_MODE_PAY_PER_REQUEST": "PAY_PER_REQUEST",
+        "BILLING_MODE_UNSPECIFIED": None,
+    },
+)
+BillingMode = Annotated[BillingModeName, _BILLING]
+OptionalBillingMode = Annotated[BillingModeName | None, _BILLING]
 
 AttributeTypeName = Literal["S", "N", "B"]
-_ATTRIBUTE_ALIASES: dict[str, str | None] = {
-    "ATTRIBUTE_TYPE_S": "S",
-    "ATTRIBUTE_TYPE_N": "N",
-    "ATTRIBUTE_TYPE_B": "B",
-}
 AttributeType = Annotated[
     AttributeTypeName,
-    _normaliser("attributeDefinitions.type", _ATTRIBUTE_ALIASES),
-    _accepted(AttributeTypeName, _ATTRIBUTE_ALIASES),
+    Spelled(
+        "attributeDefinitions.type",
+        AttributeTypeName,
+        {"ATTRIBUTE_TYPE_S": "S", "ATTRIBUTE_TYPE_N": "N", "ATTRIBUTE_TYPE_B": "B"},
+    ),
 ]
 
 KeyTypeName = Literal["HASH", "RANGE"]
-_KEY_ALIASES: dict[str, str | None] = {"KEY_TYPE_HASH": "HASH", "KEY_TYPE_RANGE": "RANGE"}
 KeyType = Annotated[
-    KeyTypeName, _normaliser("keyType", _KEY_ALIASES), _accepted(KeyTypeName, _KEY_ALIASES)
+    KeyTypeName,
+    Spelled("keyType", KeyTypeName, {"KEY_TYPE_HASH": "HASH", "KEY_TYPE_RANGE": "RANGE"}),
 ]
 
 ProjectionTypeName = Literal["ALL", "KEYS_ONLY_PROJECTION", "INCLUDE"]
-_PROJECTION_ALIASES: dict[str, str | None] = {
-    "KEYS_ONLY": "KEYS_ONLY_PROJECTION",
-    "PROJECTION_TYPE_ALL": "ALL",
-    "PROJECTION_TYPE_KEYS_ONLY": "KEYS_ONLY_PROJECTION",
-    "PROJECTION_TYPE_KEYS_ONLY_PROJECTION": "KEYS_ONLY_PROJECTION",
-    "PROJECTION_TYPE_INCLUDE": "INCLUDE",
-}
 ProjectionType = Annotated[
     ProjectionTypeName,
-    _normaliser("projection.type", _PROJECTION_ALIASES),
-    _accepted(ProjectionTypeName, _PROJECTION_ALIASES),
+    Spelled(
+        "projection.type",
+        ProjectionTypeName,
+        {
+            "KEYS_ONLY": "KEYS_ONLY_PROJECTION",
+            "PROJECTION_TYPE_ALL": "ALL",
+            "PROJECTION_TYPE_KEYS_ONLY": "KEYS_ONLY_PROJECTION",
+            "PROJECTION_TYPE_KEYS_ONLY_PROJECTION": "KEYS_ONLY_PROJECTION",
+            "PROJECTION_TYPE_INCLUDE": "INCLUDE",
+        },
+    ),
 ]
 
 StreamViewTypeName = Literal["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"]
-_STREAM_ALIASES: dict[str, str | None] = {
-    "STREAM_VIEW_TYPE_KEYS_ONLY": "KEYS_ONLY",
-    "STREAM_VIEW_TYPE_NEW_IMAGE": "NEW_IMAGE",
-    "STREAM_VIEW_TYPE_OLD_IMAGE": "OLD_IMAGE",
-    "STREAM_VIEW_TYPE_NEW_AND_OLD_IMAGES": "NEW_AND_OLD_IMAGES",
-    "STREAM_VIEW_TYPE_UNSPECIFIED": None,
-}
-StreamViewType = Annotated[
+_STREAM_VIEW = Spelled(
+    "streamViewType",
     StreamViewTypeName,
-    _normaliser("streamViewType", _STREAM_ALIASES),
-    _accepted(StreamViewTypeName, _STREAM_ALIASES),
-]
-# Optional fields take the normaliser outside the union, so *_UNSPECIFIED can mean None.
-OptionalStreamViewType = Annotated[
-    StreamViewTypeName | None,
-    _normaliser("streamViewType", _STREAM_ALIASES),
-    _accepted(StreamViewTypeName, _STREAM_ALIASES),
-]
+    {
+        "STREAM_VIEW_TYPE_KEYS_ONLY": "KEYS_ONLY",
+        "STREAM_VIEW_TYPE_NEW_IMAGE": "NEW_IMAGE",
+        "STREAM_VIEW_TYPE_OLD_IMAGE": "OLD_IMAGE",
+        "STREAM_VIEW_TYPE_NEW_AND_OLD_IMAGES": "NEW_AND_OLD_IMAGES",
+        "STREAM_VIEW_TYPE_UNSPECIFIED": None,
+    },
+)
+StreamViewType = Annotated[StreamViewTypeName, _STREAM_VIEW]
+OptionalStreamViewType = Annotated[StreamViewTypeName | None, _STREAM_VIEW]
 
 TableClassName = Literal["STANDARD", "STANDARD_INFREQUENT_ACCESS"]
-_TABLE_CLASS_ALIASES: dict[str, str | None] = {
-    "TABLE_CLASS_STANDARD": "STANDARD",
-    "TABLE_CLASS_STANDARD_INFREQUENT_ACCESS": "STANDARD_INFREQUENT_ACCESS",
-    "TABLE_CLASS_UNSPECIFIED": None,
-}
-TableClass = Annotated[
+_TABLE_CLASS = Spelled(
+    "tableClass",
     TableClassName,
-    _normaliser("tableClass", _TABLE_CLASS_ALIASES),
-    _accepted(TableClassName, _TABLE_CLASS_ALIASES),
-]
-# Optional fields take the normaliser outside the union, so *_UNSPECIFIED can mean None.
-OptionalTableClass = Annotated[
-    TableClassName | None,
-    _normaliser("tableClass", _TABLE_CLASS_ALIASES),
-    _accepted(TableClassName, _TABLE_CLASS_ALIASES),
-]
+    {
+        "TABLE_CLASS_STANDARD": "STANDARD",
+        "TABLE_CLASS_STANDARD_INFREQUENT_ACCESS": "STANDARD_INFREQUENT_ACCESS",
+        "TABLE_CLASS_UNSPECIFIED": None,
+    },
+)
+TableClass = Annotated[TableClassName, _TABLE_CLASS]
+OptionalTableClass = Annotated[TableClassName | None, _TABLE_CLASS]
 
 AttributeName = Annotated[
     str,
@@ -204,7 +140,7 @@ CapacityUnits = Annotated[
     Field(
         ge=0,
         le=CAPACITY_MAX,
-        description="Capacity units; 1 to 40000 when set, 0 means unset.",
+        description=f"Capacity units; 1 to {CAPACITY_MAX} when set, 0 means unset.",
     ),
 ]
 
@@ -282,16 +218,21 @@ class AutoScalingDimension(_Model):
         ge=1,
         le=CAPACITY_MAX,
         description=(
-            "Highest capacity the autoscaler may set "
-            "(default: 4x the larger of minCapacity and the provisioned capacity, at most 40000)."
+            "Highest capacity the autoscaler may set (default: "
+            f"{DEFAULT_MAX_FACTOR}x the larger of minCapacity and the provisioned capacity, "
+            f"at most {CAPACITY_MAX})."
         ),
     )
     target_utilization: float | None = Field(
         default=None,
         alias="targetUtilization",
-        ge=20,
-        le=90,
-        description="Consumed-to-provisioned ratio to hold, in percent (20-90, default 70).",
+        ge=TARGET_UTILIZATION_MIN,
+        le=TARGET_UTILIZATION_MAX,
+        description=(
+            "Consumed-to-provisioned ratio to hold, in percent "
+            f"({TARGET_UTILIZATION_MIN}-{TARGET_UTILIZATION_MAX}, "
+            f"default {DEFAULT_TARGET_UTILIZATION:g})."
+        ),
     )
 
 
@@ -305,13 +246,19 @@ class AutoScaling(_Model):
         default=None,
         alias="scaleInCooldownSeconds",
         ge=0,
-        description="Seconds after a scale-in before another scale-in (default 60).",
+        description=(
+            "Seconds after a scale-in before another scale-in "
+            f"(default {DEFAULT_COOLDOWN_SECONDS})."
+        ),
     )
     scale_out_cooldown_seconds: int | None = Field(
         default=None,
         alias="scaleOutCooldownSeconds",
         ge=0,
-        description="Seconds after a scale-out before another scale-out (default 60).",
+        description=(
+            "Seconds after a scale-out before another scale-out "
+            f"(default {DEFAULT_COOLDOWN_SECONDS})."
+        ),
     )
 
 
@@ -319,9 +266,9 @@ class GlobalSecondaryIndex(_Model):
     """An index with its own partition key, queryable across the whole table."""
 
     name: str = Field(
-        pattern=INDEX_NAME_PATTERN,
+        pattern=NAME_PATTERN,
         max_length=NAME_MAX,
-        description="Index name: 3-255 characters of A-Z a-z 0-9 _ . -",
+        description=f"Index name: {NAME_FORMAT}",
     )
     key_schema: KeySchema = Field(
         alias="keySchema", description="One HASH element and at most one RANGE element."
@@ -347,9 +294,9 @@ class LocalSecondaryIndex(_Model):
     """An index sharing the table's partition key with another sort key."""
 
     name: str = Field(
-        pattern=INDEX_NAME_PATTERN,
+        pattern=NAME_PATTERN,
         max_length=NAME_MAX,
-        description="Index name: 3-255 characters of A-Z a-z 0-9 _ . -",
+        description=f"Index name: {NAME_FORMAT}",
     )
     key_schema: KeySchema = Field(
         alias="keySchema",
@@ -382,7 +329,7 @@ class ServerSideEncryption(_Model):
     kms_key_arn: str = Field(
         default="",
         alias="kmsKeyArn",
-        max_length=2048,
+        max_length=KMS_ARN_MAX,
         description="ARN of a customer-managed KMS key or alias; only with enabled.",
     )
 
@@ -414,13 +361,13 @@ class AwsDynamodbSpec(_Model):
         default_factory=list,
         alias="globalSecondaryIndexes",
         max_length=MAX_GSIS,
-        description="Global secondary indexes (at most 20).",
+        description=f"Global secondary indexes (at most {MAX_GSIS}).",
     )
     local_secondary_indexes: list[LocalSecondaryIndex] = Field(
         default_factory=list,
         alias="localSecondaryIndexes",
         max_length=MAX_LSIS,
-        description="Local secondary indexes (at most 5); fixed once the table exists.",
+        description=f"Local secondary indexes (at most {MAX_LSIS}); fixed once the table exists.",
     )
     ttl: TimeToLive | None = Field(default=None, description="Time to live.")
     stream_enabled: bool = Field(
@@ -459,20 +406,20 @@ class AwsDynamodbSpec(_Model):
     region: str | None = Field(
         default=None,
         min_length=1,
-        max_length=64,
+        max_length=REGION_MAX,
         description="AWS region (default: the Composition's Input).",
     )
     table_name: str | None = Field(
         default=None,
         alias="tableName",
-        pattern=TABLE_NAME_PATTERN,
+        pattern=NAME_PATTERN,
         max_length=NAME_MAX,
         description="Table name (default: the composite's metadata.name); fixed once created.",
     )
     tags: dict[str, str] = Field(
         default_factory=dict,
         max_length=MAX_TAGS,
-        description="Tags for the table, merged over the Composition's tags (at most 50).",
+        description=f"Tags for the table, merged over the Composition's tags (at most {MAX_TAGS}).",
     )
     auto_scaling: AutoScaling | None = Field(
         default=None,

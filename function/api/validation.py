@@ -11,11 +11,17 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
-from function.api.rules import RULES, Violation
-from function.api.spec import (
+from function.api.limits import (
+    KMS_ARN_PATTERN,
     MAX_PROJECTED_ATTRIBUTES,
     MAX_TAGS,
-    TABLE_NAME_PATTERN,
+    NAME_PATTERN,
+    TAG_KEY_MAX,
+    TAG_RESERVED_PREFIXES,
+    TAG_VALUE_MAX,
+)
+from function.api.rules import RULES, Violation
+from function.api.spec import (
     AwsDynamodbSpec,
     KeySchemaElement,
     Projection,
@@ -24,10 +30,8 @@ from function.api.spec import (
 
 __all__ = ["CHECKS", "validate_spec", "violation"]
 
-KMS_ARN = re.compile(
-    r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$"
-)
-_TABLE_NAME = re.compile(TABLE_NAME_PATTERN)
+KMS_ARN = re.compile(KMS_ARN_PATTERN)
+_TABLE_NAME = re.compile(NAME_PATTERN)
 
 Check = Callable[[AwsDynamodbSpec], Iterator[Violation]]
 
@@ -207,9 +211,9 @@ def check_tags(spec: AwsDynamodbSpec) -> Iterator[Violation]:
     if len(spec.tags) > MAX_TAGS:
         yield violation("spec.tags", "tags_max", f"got {len(spec.tags)}")
     for key, value in spec.tags.items():
-        if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
+        if not 1 <= len(key) <= TAG_KEY_MAX or key.lower().startswith(TAG_RESERVED_PREFIXES):
             yield violation(f"spec.tags[{key!r}]", "tag_key_format")
-        if len(value) > 256:
+        if len(value) > TAG_VALUE_MAX:
             yield violation(f"spec.tags[{key!r}]", "tag_value_format", f"{len(value)} characters")
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any
 
-from function.api.autoscaling import Scaled, autoscaled
+from function.api.autoscaling import Scaled
 from function.api.input import FunctionInput
 from function.api.spec import AwsDynamodbSpec
 from function.render.apis import ApiKind
@@ -25,11 +24,8 @@ class RenderContext:
     table_name: str
     composite: Composite
     fn_input: FunctionInput
-
-    @cached_property
-    def autoscaled(self) -> list[Scaled]:
-        """What to autoscale; worked out once, as the table and autoscaling renderers both ask."""
-        return autoscaled(self.spec)
+    # What to autoscale (api/autoscaling.py's autoscaled), worked out once per request.
+    autoscaled: list[Scaled] = field(default_factory=list)
 
     @property
     def region(self) -> str:

@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from function.api.autoscaling import gsi_autoscales, table_autoscales
 from function.api.input import Warnings
-from function.api.spec import AutoScaling, AwsDynamodbSpec, ProvisionedThroughput
+from function.api.spec import AwsDynamodbSpec, ProvisionedThroughput
 
 __all__ = ["ANTI_PATTERNS", "LOW_CARDINALITY_WORDS", "AntiPattern", "anti_pattern_warnings"]
 
@@ -63,17 +64,8 @@ class AntiPattern:
     find: Callable[[AwsDynamodbSpec], Iterator[Finding]]
 
 
-def _scaled(auto_scaling: AutoScaling | None) -> bool:
-    return auto_scaling is not None and auto_scaling.enabled
-
-
 def _provisioned(spec: AwsDynamodbSpec) -> bool:
     return spec.billing_mode == "PROVISIONED"
-
-
-def _gsi_scaling(spec: AwsDynamodbSpec) -> Iterator[tuple[int, AutoScaling | None]]:
-    for i, gsi in enumerate(spec.global_secondary_indexes):
-        yield i, gsi.auto_scaling if gsi.auto_scaling is not None else spec.auto_scaling
 
 
 def _gsi_projection_all(spec: AwsDynamodbSpec) -> Iterator[Finding]:
@@ -90,15 +82,14 @@ def _gsi_projection_all(spec: AwsDynamodbSpec) -> Iterator[Finding]:
 def _provisioned_without_autoscaling(spec: AwsDynamodbSpec) -> Iterator[Finding]:
     if not _provisioned(spec):
         return
-    if not _scaled(spec.auto_scaling):
+    if not table_autoscales(spec):
         yield (
             "spec.autoScaling",
             "PROVISIONED capacity without autoscaling throttles when traffic outgrows it and "
             "is paid for when idle; enable autoScaling or use PAY_PER_REQUEST",
         )
-    for i, scaling in _gsi_scaling(spec):
-        gsi = spec.global_secondary_indexes[i]
-        if gsi.auto_scaling is not None and not _scaled(scaling):
+    for i, gsi in enumerate(spec.global_secondary_indexes):
+        if gsi.auto_scaling is not None and not gsi_autoscales(spec, gsi):
             yield (
                 f"spec.globalSecondaryIndexes[{i}].autoScaling",
                 "this index opts out of autoscaling with PROVISIONED capacity; a throttled "
@@ -119,11 +110,10 @@ def _provisioned_low_capacity(spec: AwsDynamodbSpec) -> Iterator[Finding]:
         f"{LOW_CAPACITY} or fewer read or write capacity units (the console's old default) "
         "throttle under almost any real load, and nothing raises them without autoscaling"
     )
-    if not _scaled(spec.auto_scaling) and _low(spec.provisioned_throughput):
+    if not table_autoscales(spec) and _low(spec.provisioned_throughput):
         yield "spec.provisionedThroughput", why
-    for i, scaling in _gsi_scaling(spec):
-        gsi = spec.global_secondary_indexes[i]
-        if not _scaled(scaling) and _low(gsi.provisioned_throughput):
+    for i, gsi in enumerate(spec.global_secondary_indexes):
+        if not gsi_autoscales(spec, gsi) and _low(gsi.provisioned_throughput):
             yield f"spec.globalSecondaryIndexes[{i}].provisionedThroughput", why
 
 

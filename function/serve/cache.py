@@ -41,11 +41,11 @@ def request_key(req: fnv1.RunFunctionRequest) -> bytes:
     """Everything in the request but its tag; deterministic, so equal requests match."""
     tag = req.meta.tag
     if not tag:
-        return req.SerializeToString(deterministic=True)
+        return bytes(req.SerializeToString(deterministic=True))
     # Clearing and restoring the tag is cheaper than copying the request.
     req.meta.tag = ""
     try:
-        return req.SerializeToString(deterministic=True)
+        return bytes(req.SerializeToString(deterministic=True))
     finally:
         req.meta.tag = tag
 
@@ -93,7 +93,7 @@ class ResponseCache:
             return None
         self._entries.move_to_end(key)
         self.hits += 1
-        rsp = fnv1.RunFunctionResponse.FromString(value)
+        rsp: fnv1.RunFunctionResponse = fnv1.RunFunctionResponse.FromString(value)
         rsp.meta.tag = tag
         return rsp
 
