@@ -25,7 +25,10 @@ from function.generate.xrd import xr_schema
 from tests.admission import Refusal, admit, evaluate, prune_nulls
 from tests.support import EXAMPLES, FIXTURES, ROOT, load_all, load_yaml
 
-CASES: list[dict[str, Any]] = load_yaml(FIXTURES / "admission" / "claims.yaml")
+CASES: list[dict[str, Any]] = [
+    *load_yaml(FIXTURES / "admission" / "claims.yaml"),
+    *load_yaml(FIXTURES / "admission" / "table-options.yaml"),
+]
 DEFAULT_INPUT = {"region": "us-east-1"}
 KINDS = {"AwsDynamodb", "XAwsDynamodb"}
 SPEC_SCHEMA = xr_schema()["properties"]["spec"]

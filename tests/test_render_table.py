@@ -54,7 +54,7 @@ def _ready(resource: dict[str, Any], atp: dict[str, Any] | None = None) -> dict[
 def test_minimal_claim_gets_safe_defaults() -> None:
     fp = _table(_compose(load_yaml(EXAMPLES / "xr.yaml")))["spec"]["forProvider"]
     assert fp["billingMode"] == "PAY_PER_REQUEST"
-    assert fp["pointInTimeRecovery"] == {"enabled": True}
+    assert fp["pointInTimeRecovery"] == {"enabled": True, "recoveryPeriodInDays": 35}
     assert fp["serverSideEncryption"] == {"enabled": False}  # the AWS-owned key
     assert "readCapacity" not in fp and "writeCapacity" not in fp
     assert fp["attribute"] == [{"name": "pk", "type": "S"}]
@@ -88,7 +88,7 @@ def test_every_field_maps_onto_for_provider() -> None:
         "ttl": {"enabled": True, "attributeName": "expiresAt"},
         "streamEnabled": True,
         "streamViewType": "NEW_AND_OLD_IMAGES",
-        "pointInTimeRecovery": {"enabled": True},
+        "pointInTimeRecovery": {"enabled": True, "recoveryPeriodInDays": 35},
         "serverSideEncryption": {"enabled": True, "kmsKeyArn": KMS_KEY},
         "tableClass": "STANDARD_INFREQUENT_ACCESS",
         "deletionProtectionEnabled": True,
@@ -181,7 +181,7 @@ def test_claim_values_win_over_input_defaults() -> None:
     fn_input = {"region": "eu-central-1", "defaults": {"pointInTimeRecoveryEnabled": False}}
     fp = _table(_compose(_xr(PRODUCTION_SPEC), fn_input=fn_input))["spec"]["forProvider"]
     assert fp["region"] == "us-east-1"
-    assert fp["pointInTimeRecovery"] == {"enabled": True}
+    assert fp["pointInTimeRecovery"] == {"enabled": True, "recoveryPeriodInDays": 35}
 
 
 def test_namespaced_xr_gets_namespaced_kinds_in_its_namespace() -> None:

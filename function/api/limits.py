@@ -24,6 +24,9 @@ __all__ = [
     "NAME_MAX",
     "NAME_MIN",
     "NAME_PATTERN",
+    "PITR_PERIOD_DEFAULT",
+    "PITR_PERIOD_MAX",
+    "PITR_PERIOD_MIN",
     "REGION_MAX",
     "TAG_KEY_MAX",
     "TAG_RESERVED_PREFIXES",
@@ -59,6 +62,11 @@ KMS_ARN_PATTERN = (
     r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$"
 )
 REGION_MAX = 64
+
+# Point-in-time recovery window, in days (UpdateContinuousBackups' RecoveryPeriodInDays).
+PITR_PERIOD_MIN = 1
+PITR_PERIOD_MAX = 35
+PITR_PERIOD_DEFAULT = 35
 
 # Target tracking's target value for DynamoDB, in percent.
 TARGET_UTILIZATION_MIN = 20

@@ -178,6 +178,11 @@ RULES: dict[str, Rule] = _catalogue(
         "aws",
     ),
     Rule(
+        "pitr_period_requires_enabled",
+        "pointInTimeRecoveryPeriodDays may be set only when pointInTimeRecoveryEnabled is true",
+        "aws",
+    ),
+    Rule(
         "tags_max",
         f"a table may have at most {MAX_TAGS} tags, the Composition's included",
         "aws",

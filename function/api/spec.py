@@ -27,6 +27,9 @@ from function.api.limits import (
     NAME_FORMAT,
     NAME_MAX,
     NAME_PATTERN,
+    PITR_PERIOD_DEFAULT,
+    PITR_PERIOD_MAX,
+    PITR_PERIOD_MIN,
     REGION_MAX,
     TARGET_UTILIZATION_MAX,
     TARGET_UTILIZATION_MIN,
@@ -382,6 +385,16 @@ class AwsDynamodbSpec(_Model):
         default=None,
         alias="pointInTimeRecoveryEnabled",
         description="Continuous backups (default true).",
+    )
+    point_in_time_recovery_period_days: int | None = Field(
+        default=None,
+        alias="pointInTimeRecoveryPeriodDays",
+        ge=PITR_PERIOD_MIN,
+        le=PITR_PERIOD_MAX,
+        description=(
+            f"Days of continuous backups to keep, {PITR_PERIOD_MIN}-{PITR_PERIOD_MAX} "
+            f"(default {PITR_PERIOD_DEFAULT}); only with point-in-time recovery on."
+        ),
     )
     server_side_encryption: ServerSideEncryption | None = Field(
         default=None,

@@ -338,6 +338,14 @@ CEL_RULES: tuple[CelRule, ...] = (
         f"size(self) == 0 || self.matches({KMS_ARN.pattern!r})",
     ),
     CelRule(
+        "pitr_period_requires_enabled",
+        "spec",
+        "!has(self.pointInTimeRecoveryPeriodDays) || !has(self.pointInTimeRecoveryEnabled) || "
+        "self.pointInTimeRecoveryEnabled",
+        ".pointInTimeRecoveryPeriodDays",
+        needs=("pointInTimeRecoveryEnabled",),
+    ),
+    CelRule(
         "autoscaling_requires_provisioned",
         "spec",
         f"!{_SCALING_ON_DEMAND} || (!{_TABLE_SCALES} && "

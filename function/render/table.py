@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from function.api.limits import PITR_PERIOD_DEFAULT
 from function.api.spec import GlobalSecondaryIndex, LocalSecondaryIndex, Projection
 from function.render.apis import CONTRIBUTOR_INSIGHTS, TABLE
 from function.render.capacity import hand_capacity_to_autoscaler
@@ -81,6 +82,11 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
     if spec.stream_enabled and spec.stream_view_type is not None:
         fp["streamViewType"] = spec.stream_view_type
     fp["pointInTimeRecovery"] = {"enabled": bool(spec.point_in_time_recovery_enabled)}
+    if spec.point_in_time_recovery_enabled:
+        # Always said while enabled: a period dropped from the claim goes back to
+        # AWS's default instead of staying at whatever it was.
+        period = spec.point_in_time_recovery_period_days or PITR_PERIOD_DEFAULT
+        fp["pointInTimeRecovery"]["recoveryPeriodInDays"] = period
     sse = spec.server_side_encryption
     if sse is not None:
         fp["serverSideEncryption"] = {"enabled": sse.enabled}
