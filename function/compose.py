@@ -23,13 +23,9 @@ from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
+from function.render.insights import insights_contribution
 from function.render.status import connection_details, ready_in, table_outputs
-from function.render.table import (
-    CONTRIBUTOR_INSIGHTS_NAME,
-    TABLE_NAME,
-    render_contributor_insights,
-    render_table,
-)
+from function.render.table import TABLE_NAME, render_table
 from function.safety.antipatterns import anti_pattern_warnings
 from function.safety.guards import TableShape, check_table_change, keep_table_identity, table_shape
 
@@ -98,21 +94,12 @@ def _fatal(reason: str, violations: list[Violation], warnings: Sequence[str] = (
 
 
 def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contribution:
-    """The Table, and ContributorInsights once the table exists."""
-    out = Contribution(resources={TABLE_NAME: render_table(ctx)})
-    if ctx.spec.contributor_insights_enabled:
-        # AWS refuses Contributor Insights for a table it has not created yet.
-        # Once emitted it stays, even while the table is updating: dropping it
-        # from desired state would make Crossplane delete it.
-        if ready_in(observed, TABLE_NAME) or CONTRIBUTOR_INSIGHTS_NAME in observed:
-            out.resources[CONTRIBUTOR_INSIGHTS_NAME] = render_contributor_insights(ctx)
-        else:
-            out.pending.append("contributor insights waits for the table to be ready")
-    return out
+    """The Table."""
+    return Contribution(resources={TABLE_NAME: render_table(ctx)})
 
 
 # Each renderer adds its resources; later renderers may depend on earlier ones' output.
-RENDERERS: list[Renderer] = [table_contribution, autoscaling_contribution]
+RENDERERS: list[Renderer] = [table_contribution, insights_contribution, autoscaling_contribution]
 
 
 def _table_name(spec_name: str | None, composite: Composite) -> tuple[str, str]:

@@ -206,7 +206,11 @@ def test_contributor_insights_waits_for_the_table_then_stays() -> None:
     second = _compose(xr, observed={"table": table})
     ci = second.resources["contributor-insights"].body
     assert ci["kind"] == "ContributorInsights"
-    assert ci["spec"]["forProvider"] == {"region": "us-east-1", "tableName": "Orders.prod_v2"}
+    assert ci["spec"]["forProvider"] == {
+        "region": "us-east-1",
+        "tableName": "Orders.prod_v2",
+        "mode": "ACCESSED_AND_THROTTLED_KEYS",
+    }
 
     # The table is updating (not Ready) but insights already exist: keep them.
     updating = {**table, "status": {"conditions": [{"type": "Ready", "status": "False"}]}}

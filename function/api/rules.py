@@ -183,6 +183,11 @@ RULES: dict[str, Rule] = _catalogue(
         "aws",
     ),
     Rule(
+        "contributor_insights_mode_requires_enabled",
+        "contributorInsightsMode may be set only where contributorInsightsEnabled is true",
+        "function",
+    ),
+    Rule(
         "tags_max",
         f"a table may have at most {MAX_TAGS} tags, the Composition's included",
         "aws",

@@ -134,6 +134,13 @@ _TABLE_CLASS = Spelled(
 TableClass = Annotated[TableClassName, _TABLE_CLASS]
 OptionalTableClass = Annotated[TableClassName | None, _TABLE_CLASS]
 
+# CloudWatch Contributor Insights' modes (UpdateContributorInsights' ContributorInsightsMode).
+ContributorInsightsMode = Literal["ACCESSED_AND_THROTTLED_KEYS", "THROTTLED_KEYS"]
+_INSIGHTS_MODE_DOC = (
+    "ACCESSED_AND_THROTTLED_KEYS (AWS's default) or THROTTLED_KEYS; only with "
+    "contributorInsightsEnabled."
+)
+
 AttributeName = Annotated[
     str,
     Field(min_length=1, max_length=ATTRIBUTE_NAME_MAX, description="An attribute name."),
@@ -291,6 +298,14 @@ class GlobalSecondaryIndex(_Model):
             "Overrides spec.autoScaling field by field for this index; enabled: false opts it out."
         ),
     )
+    contributor_insights_enabled: bool = Field(
+        default=False,
+        alias="contributorInsightsEnabled",
+        description="Enable CloudWatch Contributor Insights for this index.",
+    )
+    contributor_insights_mode: ContributorInsightsMode | None = Field(
+        default=None, alias="contributorInsightsMode", description=_INSIGHTS_MODE_DOC
+    )
 
 
 class LocalSecondaryIndex(_Model):
@@ -415,6 +430,9 @@ class AwsDynamodbSpec(_Model):
         default=False,
         alias="contributorInsightsEnabled",
         description="Enable CloudWatch Contributor Insights for the table.",
+    )
+    contributor_insights_mode: ContributorInsightsMode | None = Field(
+        default=None, alias="contributorInsightsMode", description=_INSIGHTS_MODE_DOC
     )
     region: str | None = Field(
         default=None,

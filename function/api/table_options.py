@@ -12,7 +12,7 @@ from function.api.rules import Violation
 from function.api.spec import AwsDynamodbSpec
 from function.api.validation import Check, violation
 
-__all__ = ["TABLE_OPTION_CHECKS", "check_pitr_period"]
+__all__ = ["TABLE_OPTION_CHECKS", "check_contributor_insights_mode", "check_pitr_period"]
 
 
 def check_pitr_period(spec: AwsDynamodbSpec) -> Iterator[Violation]:
@@ -23,4 +23,14 @@ def check_pitr_period(spec: AwsDynamodbSpec) -> Iterator[Violation]:
         yield violation("spec.pointInTimeRecoveryPeriodDays", "pitr_period_requires_enabled")
 
 
-TABLE_OPTION_CHECKS: list[Check] = [check_pitr_period]
+def check_contributor_insights_mode(spec: AwsDynamodbSpec) -> Iterator[Violation]:
+    """A mode belongs to the table or index whose insights are on."""
+    rule = "contributor_insights_mode_requires_enabled"
+    if spec.contributor_insights_mode is not None and not spec.contributor_insights_enabled:
+        yield violation("spec.contributorInsightsMode", rule)
+    for i, gsi in enumerate(spec.global_secondary_indexes):
+        if gsi.contributor_insights_mode is not None and not gsi.contributor_insights_enabled:
+            yield violation(f"spec.globalSecondaryIndexes[{i}].contributorInsightsMode", rule)
+
+
+TABLE_OPTION_CHECKS: list[Check] = [check_pitr_period, check_contributor_insights_mode]

@@ -346,6 +346,20 @@ CEL_RULES: tuple[CelRule, ...] = (
         needs=("pointInTimeRecoveryEnabled",),
     ),
     CelRule(
+        "contributor_insights_mode_requires_enabled",
+        "spec",
+        "!has(self.contributorInsightsMode) || "
+        "(has(self.contributorInsightsEnabled) && self.contributorInsightsEnabled)",
+        ".contributorInsightsMode",
+    ),
+    CelRule(
+        "contributor_insights_mode_requires_enabled",
+        "spec.globalSecondaryIndexes[]",
+        "!has(self.contributorInsightsMode) || "
+        "(has(self.contributorInsightsEnabled) && self.contributorInsightsEnabled)",
+        ".contributorInsightsMode",
+    ),
+    CelRule(
         "autoscaling_requires_provisioned",
         "spec",
         f"!{_SCALING_ON_DEMAND} || (!{_TABLE_SCALES} && "

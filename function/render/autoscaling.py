@@ -12,8 +12,6 @@ delete it whenever the table or target goes briefly unready.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +20,7 @@ from function.render.apis import POLICY, TARGET
 from function.render.capacity import gsis_handed_over
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
+from function.render.names import scope
 from function.render.status import at_provider, ready_in
 from function.render.table import TABLE_NAME
 
@@ -40,41 +39,15 @@ POLICY_TYPE = "TargetTrackingScaling"
 _METRIC = {"read": "DynamoDBReadCapacityUtilization", "write": "DynamoDBWriteCapacityUtilization"}
 _UNITS = {"read": "ReadCapacityUnits", "write": "WriteCapacityUnits"}
 
-# Longest slugs that keep "index-<slug>-write-target" within 63 characters,
-# with and without the 9-character ".<hash>" suffix.
-_SLUG_MAX = 63 - len("index-") - len("-write-target")
-_HASHED_SLUG_MAX = _SLUG_MAX - 9
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def _index_slug(index: str) -> str:
-    """A readable, stable, collision-free stand-in for a GSI name.
-
-    Names already lowercase letters, digits and dashes (and short) are used as
-    they are. Any other name gets a lowercased, dashed form plus ``.`` and a
-    hash of the original: plain names never contain ``.``, so a hashed slug
-    can never equal another index's plain one.
-    """
-    slug = _NOT_SLUG.sub("-", index.lower()).strip("-")
-    if slug == index and len(slug) <= _SLUG_MAX:
-        return slug
-    digest = hashlib.sha256(index.encode()).hexdigest()[:8]
-    slug = slug[:_HASHED_SLUG_MAX].rstrip("-")
-    return f"{slug}.{digest}" if slug else digest
-
-
-def _scope(index: str | None) -> str:
-    return "table" if index is None else f"index-{_index_slug(index)}"
-
 
 def target_name(index: str | None, dim: Dimension) -> str:
     """Resource name of a Target: ``table-read-target``, ``index-<gsi>-read-target``."""
-    return f"{_scope(index)}-{dim}-target"
+    return f"{scope(index)}-{dim}-target"
 
 
 def policy_name(index: str | None, dim: Dimension) -> str:
     """Resource name of a Policy: ``table-read-policy``, ``index-<gsi>-read-policy``."""
-    return f"{_scope(index)}-{dim}-policy"
+    return f"{scope(index)}-{dim}-policy"
 
 
 def resource_id(table_name: str, index: str | None) -> str:

@@ -1,4 +1,4 @@
-"""Render the DynamoDB Table and its ContributorInsights from a RenderContext."""
+"""Render the DynamoDB Table from a RenderContext."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from function.api.limits import PITR_PERIOD_DEFAULT
 from function.api.spec import GlobalSecondaryIndex, LocalSecondaryIndex, Projection
-from function.render.apis import CONTRIBUTOR_INSIGHTS, TABLE
+from function.render.apis import TABLE
 from function.render.capacity import hand_capacity_to_autoscaler
 from function.render.context import RenderContext
 from function.render.policies import set_management_policies
@@ -14,7 +14,6 @@ from function.render.policies import set_management_policies
 __all__ = [
     "CONTRIBUTOR_INSIGHTS_NAME",
     "TABLE_NAME",
-    "render_contributor_insights",
     "render_table",
 ]
 
@@ -102,10 +101,3 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
     hand_capacity_to_autoscaler(table, ctx.autoscaled)
     set_management_policies(table, ctx)
     return table
-
-
-def render_contributor_insights(ctx: RenderContext) -> dict[str, Any]:
-    """CloudWatch Contributor Insights for the table."""
-    ci = ctx.skeleton(CONTRIBUTOR_INSIGHTS)
-    ci["spec"]["forProvider"]["tableName"] = ctx.table_name
-    return ci
