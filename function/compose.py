@@ -17,6 +17,7 @@ from function.api.defaults import apply_defaults
 from function.api.input import FunctionInput
 from function.api.parse import parse_model, parse_spec
 from function.api.rules import Violation, format_violations
+from function.api.scheduling import schedule_checks
 from function.api.table_options import TABLE_OPTION_CHECKS
 from function.api.validation import check_table_name, validate_spec
 from function.render.autoscaling import autoscaling_contribution
@@ -141,7 +142,9 @@ def compose(request: Request) -> Outcome:
     )
     plan = plan_autoscaling(spec)
     problems: list[Violation] = [
-        *validate_spec(spec, extra=[*TABLE_OPTION_CHECKS, *autoscaling_checks(plan)]),
+        *validate_spec(
+            spec, extra=[*TABLE_OPTION_CHECKS, *autoscaling_checks(plan), *schedule_checks(plan)]
+        ),
         *check_table_name(table_name, name_path),
     ]
     if problems:

@@ -3,7 +3,8 @@
 ``spec.autoScaling`` applies to the table and to every GSI; a GSI's own
 ``autoScaling`` overrides it field by field, and ``enabled: false`` opts the
 table or one index out. Both capacity dimensions (read and write) of an
-autoscaled table or index are scaled.
+autoscaled table or index are scaled unless a dimension says ``enabled: false``
+(inherited like the numbers). Schedules belong to their own block only.
 
 Numbers the spec leaves out get these defaults (docs/autoscaling.md):
 
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from function.api.extras import ScheduledScaling
 from function.api.limits import CAPACITY_MAX
 from function.api.rules import Violation
 from function.api.spec import (
@@ -71,15 +73,28 @@ class Scaling:
 
 @dataclass(frozen=True)
 class Scaled:
-    """The table (``index`` None) or one GSI, autoscaled in both dimensions."""
+    """The table (``index`` None) or one GSI, autoscaled in one or both dimensions."""
 
     index: str | None
-    read: Scaling
-    write: Scaling
+    read: Scaling | None
+    write: Scaling | None
+    schedules: tuple[ScheduledScaling, ...] = ()
 
-    def dimension(self, dim: Dimension) -> Scaling:
-        """The settings of one dimension."""
+    def dimension(self, dim: Dimension) -> Scaling | None:
+        """The settings of one dimension; None when it does not scale."""
         return self.read if dim == "read" else self.write
+
+    def scaling(self, dim: Dimension) -> Scaling:
+        """The settings of a dimension that scales."""
+        settings = self.dimension(dim)
+        if settings is None:
+            raise ValueError(f"{self.index or 'the table'} does not scale {dim} capacity")
+        return settings
+
+    @property
+    def dimensions(self) -> tuple[Dimension, ...]:
+        """The dimensions that scale, read first."""
+        return tuple(d for d in DIMENSIONS if self.dimension(d) is not None)
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,7 @@ class _Resolved:
     scale_out: _Sourced
     provisioned: int
     provisioned_path: str
+    enabled: bool = True
 
     def scaling(self) -> Scaling:
         return Scaling(
@@ -114,6 +130,7 @@ class _Resolved:
 
 _UNITS = {"read": "readCapacityUnits", "write": "writeCapacityUnits"}
 _CAMEL = {
+    "enabled": "enabled",
     "min_capacity": "minCapacity",
     "max_capacity": "maxCapacity",
     "target_utilization": "targetUtilization",
@@ -180,8 +197,16 @@ def _resolve_dimension(
     scale_out = _explicit("scale_out_cooldown_seconds", tops) or _Sourced(
         DEFAULT_COOLDOWN_SECONDS, ""
     )
+    enabled = _explicit("enabled", dims)
     return _Resolved(
-        min_, max_, target, scale_in, scale_out, provisioned, f"{pt_path}.{_UNITS[dim]}"
+        min_,
+        max_,
+        target,
+        scale_in,
+        scale_out,
+        provisioned,
+        f"{pt_path}.{_UNITS[dim]}",
+        enabled=True if enabled is None else bool(enabled.value),
     )
 
 
@@ -193,6 +218,12 @@ class _Unit:
     enabled: bool
     read: _Resolved
     write: _Resolved
+    schedules: tuple[ScheduledScaling, ...] = ()
+
+    @property
+    def dimensions(self) -> tuple[Dimension, ...]:
+        """The dimensions that scale when the unit does."""
+        return tuple(d for d in DIMENSIONS if (self.read if d == "read" else self.write).enabled)
 
 
 @dataclass(frozen=True)
@@ -241,6 +272,7 @@ def _each_unit(spec: AwsDynamodbSpec) -> Iterator[_Unit]:
         write=_resolve_dimension(
             "write", table_levels, spec.provisioned_throughput, "spec.provisionedThroughput"
         ),
+        schedules=tuple(table_block.schedules) if table_block is not None else (),
     )
     for i, gsi in enumerate(spec.global_secondary_indexes):
         own_path = f"spec.globalSecondaryIndexes[{i}].autoScaling"
@@ -254,6 +286,7 @@ def _each_unit(spec: AwsDynamodbSpec) -> Iterator[_Unit]:
             enabled=gsi_autoscales(spec, gsi),
             read=_resolve_dimension("read", levels, gsi.provisioned_throughput, pt_path),
             write=_resolve_dimension("write", levels, gsi.provisioned_throughput, pt_path),
+            schedules=tuple(gsi.auto_scaling.schedules) if gsi.auto_scaling is not None else (),
         )
 
 
@@ -272,7 +305,16 @@ def autoscaled(spec: AwsDynamodbSpec, plan: AutoscalingPlan) -> list[Scaled]:
     """
     if spec.billing_mode != "PROVISIONED":
         return []
-    return [Scaled(u.index, u.read.scaling(), u.write.scaling()) for u in plan.units if u.enabled]
+    return [
+        Scaled(
+            u.index,
+            u.read.scaling() if "read" in u.dimensions else None,
+            u.write.scaling() if "write" in u.dimensions else None,
+            u.schedules,
+        )
+        for u in plan.units
+        if u.enabled and u.dimensions
+    ]
 
 
 def check_autoscaling_billing(spec: AwsDynamodbSpec) -> Iterator[Violation]:
@@ -314,7 +356,7 @@ def check_autoscaling_bounds(spec: AwsDynamodbSpec, plan: AutoscalingPlan) -> It
     for unit in plan.units:
         if not unit.enabled:
             continue
-        for dim in DIMENSIONS:
+        for dim in unit.dimensions:
             r = unit.read if dim == "read" else unit.write
             lo, hi = int(r.min.value), int(r.max.value)
             if lo > hi:

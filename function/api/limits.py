@@ -19,6 +19,7 @@ __all__ = [
     "MAX_LSIS",
     "MAX_NON_KEY_ATTRIBUTES",
     "MAX_PROJECTED_ATTRIBUTES",
+    "MAX_SCHEDULES",
     "MAX_TAGS",
     "NAME_FORMAT",
     "NAME_MAX",
@@ -28,11 +29,18 @@ __all__ = [
     "PITR_PERIOD_MAX",
     "PITR_PERIOD_MIN",
     "REGION_MAX",
+    "RFC3339_PATTERN",
+    "SCHEDULE_EXPRESSION_MAX",
+    "SCHEDULE_EXPRESSION_PATTERN",
+    "SCHEDULE_NAME_MAX",
+    "SCHEDULE_NAME_PATTERN",
     "TAG_KEY_MAX",
     "TAG_RESERVED_PREFIXES",
     "TAG_VALUE_MAX",
     "TARGET_UTILIZATION_MAX",
     "TARGET_UTILIZATION_MIN",
+    "TIMEZONE_MAX",
+    "TIMEZONE_PATTERN",
 ]
 
 # Provisioned read or write capacity units of a table or index (default quota).
@@ -71,6 +79,21 @@ PITR_PERIOD_DEFAULT = 35
 # Target tracking's target value for DynamoDB, in percent.
 TARGET_UTILIZATION_MIN = 20
 TARGET_UTILIZATION_MAX = 90
+
+# Scheduled scaling (Application Auto Scaling's PutScheduledAction). Names become
+# part of composition resource names, so they are kept short and plain.
+SCHEDULE_NAME_MAX = 32
+SCHEDULE_NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
+MAX_SCHEDULES = 10
+SCHEDULE_EXPRESSION_MAX = 256
+SCHEDULE_EXPRESSION_PATTERN = (
+    r"^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)"
+    r"|rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\)"
+    r"|cron\([^()]+\))$"
+)
+TIMEZONE_MAX = 64
+TIMEZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+/-]*$"
+RFC3339_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 
 # Bounds that keep lists small enough for the Kubernetes CEL cost budget; each is
 # at or above what AWS itself allows for a table definition.

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from function.api.limits import NAME_PATTERN
 from function.api.rules import RULES, Violation
 from function.api.spec import AwsDynamodbSpec, Spelling
 
@@ -65,6 +66,8 @@ def field_path(prefix: str, loc: Sequence[int | str]) -> str:
 def _describe(error: Any) -> tuple[str, str]:
     kind = error["type"]
     rule = _ERRORS.get(kind, "type")
+    if rule == "name_format" and error.get("ctx", {}).get("pattern") != NAME_PATTERN:
+        rule = "format"  # a schedule, time zone or time: pydantic's text names the pattern
     if rule in _CATALOGUE_WORDS:
         text = RULES[rule].message
     else:

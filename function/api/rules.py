@@ -225,6 +225,28 @@ RULES: dict[str, Rule] = _catalogue(
         "autoscaling minCapacity and maxCapacity",
         "function",
     ),
+    # Scheduled scaling and per-dimension autoscaling (function/api/scheduling.py).
+    Rule(
+        "schedule_names_unique",
+        "schedule names must be unique within an autoScaling block",
+        "function",
+    ),
+    Rule(
+        "schedule_sets_capacity",
+        "a schedule must set minCapacity or maxCapacity for read or write",
+        "aws",
+    ),
+    Rule(
+        "schedule_min_le_max",
+        "a schedule's minCapacity must be at most its maxCapacity",
+        "aws",
+    ),
+    Rule(
+        "schedule_dimension_scaled",
+        "a schedule may set bounds only for a dimension its table or index autoscales "
+        "(autoScaling enabled, and that dimension not enabled: false)",
+        "function",
+    ),
     # What AWS fixes at CreateTable: changing it replaces the table (guards.py refuses).
     Rule(
         "table_keys_immutable",
@@ -269,6 +291,7 @@ RULES: dict[str, Rule] = _catalogue(
     Rule("type", "has the wrong type", "function", "schema"),
     Rule("bounds", "is out of range", "function", "schema"),
     Rule("name_format", f"must be {NAME_FORMAT}", "function", "schema"),
+    Rule("format", "does not have the expected format", "function", "schema"),
 )
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from function.api.base import Model as _Model
+from function.api.extras import ScheduledScaling
 from function.api.limits import (
     ATTRIBUTE_NAME_MAX,
     CAPACITY_MAX,
@@ -23,6 +25,7 @@ from function.api.limits import (
     MAX_KEY_ELEMENTS,
     MAX_LSIS,
     MAX_NON_KEY_ATTRIBUTES,
+    MAX_SCHEDULES,
     MAX_TAGS,
     NAME_FORMAT,
     NAME_MAX,
@@ -155,12 +158,6 @@ CapacityUnits = Annotated[
 ]
 
 
-class _Model(BaseModel):
-    # Unknown fields are refused rather than dropped, so a typo such as
-    # `pointInTimeRecovery` is reported instead of silently ignored.
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
-
-
 class AttributeDefinition(_Model):
     """An attribute used by the table's or an index's key, with its scalar type."""
 
@@ -215,6 +212,13 @@ class ProvisionedThroughput(_Model):
 class AutoScalingDimension(_Model):
     """Target tracking for one capacity dimension (read or write)."""
 
+    enabled: bool | None = Field(
+        default=None,
+        description=(
+            "Scale this dimension (default true); false keeps its provisioned capacity fixed. "
+            "An index inherits it from spec.autoScaling."
+        ),
+    )
     min_capacity: int | None = Field(
         default=None,
         alias="minCapacity",
@@ -268,6 +272,14 @@ class AutoScaling(_Model):
         description=(
             "Seconds after a scale-out before another scale-out "
             f"(default {DEFAULT_COOLDOWN_SECONDS})."
+        ),
+    )
+    schedules: list[ScheduledScaling] = Field(
+        default_factory=list,
+        max_length=MAX_SCHEDULES,
+        description=(
+            "Scheduled changes of minCapacity and maxCapacity for this table or index only "
+            f"(not inherited; at most {MAX_SCHEDULES})."
         ),
     )
 

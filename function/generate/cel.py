@@ -199,8 +199,17 @@ def _bounds(owner: str, dim: str) -> tuple[str, str]:
     )
 
 
+def _dim_on(owner: str, dim: str) -> str:
+    """Whether a dimension scales when its table or GSI does: enabled unless said otherwise."""
+    table = _explicit("self", dim, "enabled", "true")
+    return table if owner == "self" else _explicit(owner, dim, "enabled", table)
+
+
 def _min_le_max(owner: str) -> str:
-    return " && ".join("{} <= {}".format(*_bounds(owner, dim)) for dim in ("read", "write"))
+    return " && ".join(
+        "(!{} || {} <= {})".format(_dim_on(owner, dim), *_bounds(owner, dim))
+        for dim in ("read", "write")
+    )
 
 
 def _capacity_in_range(owner: str) -> str:
@@ -213,11 +222,33 @@ def _capacity_in_range(owner: str) -> str:
         cap = f"(has({owner}.provisionedThroughput) ? {cap} : 0)"
         # min > max is autoscaling_min_le_max's to report; a zero capacity the
         # throughput rules'.
-        parts.append(f"({lo} > {hi} || {cap} == 0 || ({cap} >= {lo} && {cap} <= {hi}))")
+        parts.append(
+            f"(!{_dim_on(owner, dim)} || {lo} > {hi} || {cap} == 0 || "
+            f"({cap} >= {lo} && {cap} <= {hi}))"
+        )
     return " && ".join(parts)
 
 
 _SCALING_ON_DEMAND = f"(has(self.billingMode) && {_in('self.billingMode', _ON_DEMAND)})"
+
+
+def _schedules_scaled(owner: str, unit_on: str) -> str:
+    """Every schedule of ``owner``'s block sets bounds only for dimensions that scale."""
+    dims = " && ".join(
+        f"(!has(s.{dim}) || ({unit_on} && {_dim_on(owner, dim)}))" for dim in ("read", "write")
+    )
+    block = f"{owner}.autoScaling"
+    return f"(!has({block}) || !has({block}.schedules) || {block}.schedules.all(s, {dims}))"
+
+
+_SETS_CAPACITY = " && ".join(
+    ["(has(self.read) || has(self.write))"]
+    + [
+        f"(!has(self.{d}) || has(self.{d}.minCapacity) || has(self.{d}.maxCapacity))"
+        for d in ("read", "write")
+    ]
+)
+_SCHEDULE_BLOCKS = ("spec.autoScaling", "spec.globalSecondaryIndexes[].autoScaling")
 
 
 _TABLE_HASH = _first("self.keySchema", _HASH)
@@ -388,6 +419,40 @@ CEL_RULES: tuple[CelRule, ...] = (
         "spec",
         f"{_SCALING_ON_DEMAND} || "
         f"{_GSIS}.all(g, !{_gsi_scales('g')} || ({_capacity_in_range('g')}))",
+        ".globalSecondaryIndexes",
+    ),
+    *(
+        CelRule(
+            "schedule_names_unique",
+            f"{block}.schedules",
+            "self.all(s, self.exists_one(t, t.name == s.name))",
+        )
+        for block in _SCHEDULE_BLOCKS
+    ),
+    *(
+        CelRule("schedule_sets_capacity", f"{block}.schedules[]", _SETS_CAPACITY)
+        for block in _SCHEDULE_BLOCKS
+    ),
+    *(
+        CelRule(
+            "schedule_min_le_max",
+            f"{block}.schedules[].{dim}",
+            "!has(self.minCapacity) || !has(self.maxCapacity) || "
+            "self.minCapacity <= self.maxCapacity",
+        )
+        for block in _SCHEDULE_BLOCKS
+        for dim in ("read", "write")
+    ),
+    CelRule(
+        "schedule_dimension_scaled",
+        "spec",
+        _schedules_scaled("self", _scaling_enabled("self")),
+        ".autoScaling",
+    ),
+    CelRule(
+        "schedule_dimension_scaled",
+        "spec",
+        f"{_GSIS}.all(g, {_schedules_scaled('g', _scaling_enabled('g'))})",
         ".globalSecondaryIndexes",
     ),
     CelRule(

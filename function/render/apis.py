@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CONTRIBUTOR_INSIGHTS", "POLICY", "TABLE", "TARGET", "ApiKind"]
+__all__ = [
+    "CONTRIBUTOR_INSIGHTS",
+    "POLICY",
+    "SCHEDULED_ACTION",
+    "TABLE",
+    "TARGET",
+    "ApiKind",
+]
 
 
 @dataclass(frozen=True)
@@ -36,4 +43,10 @@ TARGET = ApiKind(
 )
 POLICY = ApiKind(
     "Policy", "appautoscaling.aws.upbound.io/v1beta2", "appautoscaling.aws.m.upbound.io/v1beta1"
+)
+# v1beta2 for cluster scope: its scalableTargetAction is an object, as in the .m. v1beta1.
+SCHEDULED_ACTION = ApiKind(
+    "ScheduledAction",
+    "appautoscaling.aws.upbound.io/v1beta2",
+    "appautoscaling.aws.m.upbound.io/v1beta1",
 )

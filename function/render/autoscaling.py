@@ -15,12 +15,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from function.api.autoscaling import DIMENSIONS, Dimension, Scaled
+from function.api.autoscaling import Dimension, Scaled
 from function.render.apis import POLICY, TARGET
 from function.render.capacity import gsis_handed_over
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
 from function.render.names import scope
+from function.render.scheduled_scaling import (
+    hand_bounds_to_schedules,
+    render_scheduled_action,
+    schedule_name,
+    schedules_for,
+)
 from function.render.status import at_provider, ready_in
 from function.render.table import TABLE_NAME
 
@@ -73,12 +79,13 @@ def render_scalable_target(ctx: RenderContext, scaled: Scaled, dim: Dimension) -
     """The ScalableTarget: which capacity the autoscaler may move, and how far."""
     target = ctx.skeleton(TARGET)
     fp = target["spec"]["forProvider"]
-    settings = scaled.dimension(dim)
+    settings = scaled.scaling(dim)
     fp.update(_scaling_ref(ctx, scaled, dim))
     fp["minCapacity"] = settings.min_capacity
     fp["maxCapacity"] = settings.max_capacity
     if ctx.spec.tags:
         fp["tags"] = dict(ctx.spec.tags)
+    hand_bounds_to_schedules(target, scaled, dim)
     return target
 
 
@@ -88,7 +95,7 @@ def render_scaling_policy(ctx: RenderContext, scaled: Scaled, dim: Dimension) ->
     # it contains no "/", which the provider's policy identifier splits on.
     policy = ctx.skeleton(POLICY, external_name=_METRIC[dim])
     fp = policy["spec"]["forProvider"]
-    settings = scaled.dimension(dim)
+    settings = scaled.scaling(dim)
     fp["policyType"] = POLICY_TYPE
     fp.update(_scaling_ref(ctx, scaled, dim))
     fp["targetTrackingScalingPolicyConfiguration"] = {
@@ -156,7 +163,7 @@ def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) ->
     waiting_for_table = False
     for unit in scaled:
         exists = unit.index is None or unit.index in live_indexes
-        for dim in DIMENSIONS:
+        for dim in unit.dimensions:
             t_name, p_name = target_name(unit.index, dim), policy_name(unit.index, dim)
             if not ((table_ready and exists) or t_name in observed):
                 if table_ready:
@@ -169,6 +176,13 @@ def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) ->
                 out.resources[p_name] = render_scaling_policy(ctx, unit, dim)
             else:
                 out.pending.append(f"{p_name} waits for {t_name} to be ready")
+            for schedule in schedules_for(unit, dim):
+                s_name = schedule_name(unit.index, dim, schedule.name)
+                if ready_in(observed, t_name) or s_name in observed:
+                    ref = _scaling_ref(ctx, unit, dim)
+                    out.resources[s_name] = render_scheduled_action(ctx, ref, dim, schedule)
+                else:
+                    out.pending.append(f"{s_name} waits for {t_name} to be ready")
     if waiting_for_table:
         out.pending.insert(0, "autoscaling targets wait for the table to be ready")
     return out

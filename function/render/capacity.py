@@ -34,10 +34,12 @@ def hand_capacity_to_autoscaler(table: dict[str, Any], scaled: list[Scaled]) -> 
     """Move autoscaled capacity of a rendered Table from forProvider to initProvider."""
     fp = table["spec"]["forProvider"]
     init: dict[str, Any] = {}
-    if any(s.index is None for s in scaled):
-        for key in ("readCapacity", "writeCapacity"):
-            if key in fp:
-                init[key] = fp.pop(key)
+    whole = next((s for s in scaled if s.index is None), None)
+    # Only the dimensions that scale: a fixed one stays the provider's to apply.
+    for dim in whole.dimensions if whole is not None else ():
+        key = f"{dim}Capacity"
+        if key in fp:
+            init[key] = fp.pop(key)
     if gsis_handed_over(scaled) and "globalSecondaryIndex" in fp:
         init["globalSecondaryIndex"] = fp.pop("globalSecondaryIndex")
     if init:

@@ -1,0 +1,81 @@
+"""Models of the fields beyond Planton's API (issue 12) that would overfill spec.py.
+
+``spec.py`` uses them as field types; their checks are in ``table_options.py``
+and ``autoscaling.py``, their limits in ``limits.py``.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from function.api.base import Model
+from function.api.limits import (
+    CAPACITY_MAX,
+    RFC3339_PATTERN,
+    SCHEDULE_EXPRESSION_MAX,
+    SCHEDULE_EXPRESSION_PATTERN,
+    SCHEDULE_NAME_MAX,
+    SCHEDULE_NAME_PATTERN,
+    TIMEZONE_MAX,
+    TIMEZONE_PATTERN,
+)
+
+__all__ = ["ScheduledCapacity", "ScheduledScaling"]
+
+
+class ScheduledCapacity(Model):
+    """The autoscaling bounds a schedule sets for one dimension; at least one of them."""
+
+    min_capacity: int | None = Field(
+        default=None, alias="minCapacity", ge=1, le=CAPACITY_MAX, description="New minCapacity."
+    )
+    max_capacity: int | None = Field(
+        default=None, alias="maxCapacity", ge=1, le=CAPACITY_MAX, description="New maxCapacity."
+    )
+
+
+class ScheduledScaling(Model):
+    """A scheduled change of the autoscaling bounds (an Application Auto Scaling action)."""
+
+    name: str = Field(
+        pattern=SCHEDULE_NAME_PATTERN,
+        max_length=SCHEDULE_NAME_MAX,
+        description=(
+            f"Name, unique in its autoScaling block: lowercase letters, digits and dashes, "
+            f"at most {SCHEDULE_NAME_MAX} characters."
+        ),
+    )
+    schedule: str = Field(
+        pattern=SCHEDULE_EXPRESSION_PATTERN,
+        max_length=SCHEDULE_EXPRESSION_MAX,
+        description=(
+            "When: at(yyyy-mm-ddThh:mm:ss), rate(N minutes|hours|days) or "
+            "cron(minutes hours day-of-month month day-of-week year)."
+        ),
+    )
+    timezone: str | None = Field(
+        default=None,
+        pattern=TIMEZONE_PATTERN,
+        max_length=TIMEZONE_MAX,
+        description="IANA time zone of at() and cron() expressions (default UTC).",
+    )
+    start_time: str | None = Field(
+        default=None,
+        alias="startTime",
+        pattern=RFC3339_PATTERN,
+        max_length=64,
+        description="Not before this RFC 3339 time.",
+    )
+    end_time: str | None = Field(
+        default=None,
+        alias="endTime",
+        pattern=RFC3339_PATTERN,
+        max_length=64,
+        description="Not after this RFC 3339 time.",
+    )
+    read: ScheduledCapacity | None = Field(
+        default=None, description="Read capacity bounds from this time on."
+    )
+    write: ScheduledCapacity | None = Field(
+        default=None, description="Write capacity bounds from this time on."
+    )
