@@ -422,7 +422,13 @@ CEL_RULES: tuple[CelRule, ...] = (
         ".autoScaling",
         needs=("billingMode",),
     ),
-    CelRule("replica_kms_key", "spec", _replica_kms_key(), ".replicas"),
+    CelRule(
+        "replica_kms_key",
+        "spec",
+        _replica_kms_key(),
+        ".replicas",
+        needs=("serverSideEncryption",),
+    ),
     CelRule(
         "tag_key_format",
         "spec.tags",
