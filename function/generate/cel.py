@@ -235,9 +235,7 @@ _TABLE_CMK = (
 )
 _REPLICA_CMK = "(has(r.kmsKeyArn) && size(r.kmsKeyArn) > 0)"
 # The replica's region goes into the pattern: the schema restricts it to [a-z0-9-].
-_REPLICA_KEY_IN_REGION = (
-    f"r.kmsKeyArn.matches({KMS_ARN_PREFIX!r} + r.region + {KMS_ARN_SUFFIX!r})"
-)
+_REPLICA_KEY_IN_REGION = f"r.kmsKeyArn.matches({KMS_ARN_PREFIX!r} + r.region + {KMS_ARN_SUFFIX!r})"
 
 
 def _replica_kms_key() -> str:
