@@ -17,7 +17,7 @@ from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 from function.compose import Request, compose
 from function.offline import RESOURCE_NAME_ANNOTATION, build_request, response_documents
 from function.render.autoscaling import policy_name, target_name
-from function.render.replicas import regional_name
+from function.render.replicas import active_replica_regions, regional_name
 from tests.support import EXAMPLES, load_all, load_yaml, schema_errors
 
 GLOBAL = EXAMPLES / "global"
@@ -101,13 +101,20 @@ def test_two_active_replicas_give_two_blocks_and_autoscaling_in_three_regions(
 def test_replica_not_yet_active_holds_back_its_regions_targets_and_says_why(
     stub_v1: grpcv1.FunctionRunnerServiceStub,
 ) -> None:
-    _, resources, results = _run(stub_v1, _xr(), _drop_replica(_observed(), "ap-southeast-2"))
+    # eu-west-1 is active but its Targets are not made yet: they come from the gate alone.
+    observed = _drop_replica(_drop_replica(_observed(), "eu-west-1"), "ap-southeast-2")
+    _table(observed)["status"]["atProvider"]["replica"] = _table(_observed())["status"][
+        "atProvider"
+    ]["replica"][:1]
+    _, resources, results = _run(stub_v1, _xr(), observed)
     assert _fatal(results) == []
     # The replica block stays: it is in the Table's forProvider, being created.
     blocks = resources["table"]["spec"]["forProvider"]["replica"]
     assert {b["regionName"] for b in blocks} == {"eu-west-1", "ap-southeast-2"}
     assert not [n for n in resources if n.endswith("-ap-southeast-2")]
-    assert "table-read-target-eu-west-1" in resources
+    assert {"table-read-target-eu-west-1", "table-write-target-eu-west-1"} <= resources.keys()
+    # Their Policies wait for them, as in the table's own region.
+    assert "table-read-policy-eu-west-1 waits for table-read-target-eu-west-1" in _pending(results)
     assert "autoscaling in ap-southeast-2 waits for the replica there to be active" in (
         _pending(results)
     )
@@ -353,3 +360,32 @@ def test_long_regional_names_stay_short_distinct_and_stable() -> None:
     assert len(set(names)) == len(names)
     assert all(len(n) <= 63 for n in names)
     assert names[0] == regional_name(target_name("a" * 44, "read"), "eu-west-1")
+
+
+READY = [{"type": "Ready", "status": "True"}]
+
+
+@pytest.mark.parametrize(
+    ("status", "active"),
+    [
+        pytest.param(
+            {"atProvider": {"replica": [EU]}, "conditions": READY},
+            {"eu-west-1"},
+            id="listed-with-arn",
+        ),
+        pytest.param(
+            {"atProvider": {"replica": [{"regionName": "eu-west-1"}]}, "conditions": READY},
+            set(),
+            id="listed-without-arn",
+        ),
+        pytest.param({"atProvider": {"replica": [EU]}}, set(), id="table-not-ready"),
+        pytest.param(
+            {"atProvider": {"replica": "eu-west-1"}, "conditions": READY}, set(), id="garbage"
+        ),
+        pytest.param({"conditions": READY}, set(), id="not-listed"),
+    ],
+)
+def test_a_replica_is_active_when_the_ready_table_lists_it_with_an_arn(
+    status: dict[str, Any], active: set[str]
+) -> None:
+    assert active_replica_regions({"table": {"status": status}}) == active
