@@ -138,7 +138,8 @@ def replica_autoscaling_contribution(
         return out
     active = active_replica_regions(observed)
     gsis = at_provider(observed.get(TABLE_NAME)).get("globalSecondaryIndex")
-    live_indexes = {g.get("name") for g in gsis if isinstance(g, dict)} if gsis else set()
+    live = gsis if isinstance(gsis, list) else []
+    live_indexes = {g.get("name") for g in live if isinstance(g, dict)}
     for replica in replica_settings(ctx.spec):
         region = replica.region
         waiting = False
