@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: render test lint typecheck bench xrd clean
+.PHONY: render test lint typecheck bench xrd clean lock
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -46,3 +46,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Pins what the image installs, with hashes (requirements/*.txt; tests/test_lock.py checks
+# they agree with pyproject.toml), and checks wheels exist for CPython 3.11 and 3.13.
+lock: $(STAMP)
+	scripts/lock.sh $(BIN)
