@@ -84,3 +84,36 @@ def test_multi_arch_recipe_builds_and_pushes_each_architecture(where: str, block
 
 def test_both_docs_have_the_multi_arch_recipe() -> None:
     assert {f for f, _ in _multi_arch_recipes()} == {"README.md", "package.md"}
+
+
+def _example_rows() -> dict[str, list[str]]:
+    """Each example directory docs/package.md's "What is where" table names, and its rows."""
+    text = (ROOT / "docs" / "package.md").read_text()
+    table = text.split("## What is where", 1)[1].split("\n## ", 1)[0]
+    rows: dict[str, list[str]] = {}
+    for row in table.splitlines():
+        m = re.match(r"\| `examples/(?:\{([\w,-]+)\}|([\w-]+))/` \|(.*)", row)
+        if m:
+            for name in (m.group(1) or m.group(2)).split(","):
+                rows.setdefault(name, []).append(m.group(3))
+    return rows
+
+
+def test_package_md_lists_every_example_directory() -> None:
+    dirs = {p.name for p in (ROOT / "examples").iterdir() if p.is_dir()}
+    rows = _example_rows()
+    assert set(rows) == dirs
+    assert {name: len(r) for name, r in rows.items() if len(r) > 1} == {}
+
+
+@pytest.mark.parametrize("name", sorted(_example_rows()))
+def test_package_md_says_a_claim_only_where_there_is_one(name: str) -> None:
+    has_claim = (ROOT / "examples" / name / "claim.yaml").is_file()
+    for row in _example_rows()[name]:
+        assert ("a claim (`claim.yaml`)" in row) == has_claim
+
+
+def test_management_policies_are_a_provider_setting_in_the_docs() -> None:
+    # They are the provider's --enable-management-policies flag, not a Crossplane fact.
+    for path in DOCS:
+        assert "always on in Crossplane" not in path.read_text(), path.name
