@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: render test lint typecheck bench xrd clean lock test-3.13
+.PHONY: render test lint typecheck bench generate xrd golden clean lock test-3.13
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,12 +26,19 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-# The XRDs and the Input CRD are generated from the models; tests/test_package.py
-# fails when the checked-in copies drift.
-xrd: $(STAMP)
+# Everything generated from the models: both XRDs, the Input CRD and docs/api.md.
+# tests/test_package.py and tests/test_docs.py fail when a checked-in copy drifts.
+generate: $(STAMP)
 	$(BIN)/function xrd > examples/xrd.yaml
 	$(BIN)/function xrd --v2 > examples/xrd-v2.yaml
 	$(BIN)/function input-crd > package/input/awsdynamodb.fn.project-planton.org_inputs.yaml
+	$(BIN)/function docs > docs/api.md
+
+xrd: generate
+
+# Rewrites tests/golden/ from `function render` of every example; review the diff.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
 
 lint: $(STAMP)
 	$(BIN)/ruff check function tests benchmarks scripts

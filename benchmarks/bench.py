@@ -57,9 +57,9 @@ from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from function.cache import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES  # noqa: E402
 from function.offline import RESOURCE_NAME_ANNOTATION, build_request  # noqa: E402
-from function.structs import struct_to_dict  # noqa: E402
+from function.serve.cache import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES  # noqa: E402
+from function.serve.structs import struct_to_dict  # noqa: E402
 
 REQUESTS = ROOT / "benchmarks" / "requests"
 # Fast reconnects, so "first answer" is not rounded up to gRPC's 1 s backoff.

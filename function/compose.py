@@ -12,27 +12,27 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from function.antipatterns import anti_pattern_warnings
-from function.autoscaling import AUTOSCALING_CHECKS
-from function.composite import Composite, read_composite
-from function.context import RenderContext
-from function.contribution import Contribution
-from function.defaults import apply_defaults
-from function.guards import TableShape, check_table_change, keep_table_identity, table_shape
-from function.input import FunctionInput
-from function.parse import parse_model, parse_spec
-from function.render_autoscaling import autoscaling_contribution
-from function.render_table import (
+from function.api.autoscaling import autoscaled, autoscaling_checks, plan_autoscaling
+from function.api.defaults import apply_defaults
+from function.api.input import FunctionInput
+from function.api.parse import parse_model, parse_spec
+from function.api.rules import Violation, format_violations
+from function.api.validation import check_table_name, validate_spec
+from function.render.autoscaling import autoscaling_contribution
+from function.render.composite import Composite, read_composite
+from function.render.context import RenderContext
+from function.render.contribution import Contribution
+from function.render.status import connection_details, ready_in, table_outputs
+from function.render.table import (
     CONTRIBUTOR_INSIGHTS_NAME,
     TABLE_NAME,
     render_contributor_insights,
     render_table,
 )
-from function.rules import Violation, format_violations
-from function.status import connection_details, ready_in, table_outputs
-from function.validation import check_table_name, validate_spec
+from function.safety.antipatterns import anti_pattern_warnings
+from function.safety.guards import TableShape, check_table_change, keep_table_identity, table_shape
 
-__all__ = ["Composed", "Contribution", "Message", "Outcome", "Request", "compose"]
+__all__ = ["Composed", "Contribution", "Outcome", "Request", "Result", "compose"]
 
 Severity = Literal["Fatal", "Warning", "Normal"]
 
@@ -47,8 +47,8 @@ class Request:
 
 
 @dataclass(frozen=True)
-class Message:
-    """A result for the composite and its claim."""
+class Result:
+    """A result for the composite and its claim (Crossplane's word)."""
 
     severity: Severity
     message: str
@@ -67,7 +67,7 @@ class Composed:
 class Outcome:
     """Everything the servicer writes into the response."""
 
-    results: list[Message] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     resources: dict[str, Composed] = field(default_factory=dict)
     status: dict[str, Any] = field(default_factory=dict)
@@ -85,13 +85,15 @@ class Outcome:
 Renderer = Callable[[RenderContext, Mapping[str, Any]], Contribution]
 
 
+# What a Fatal says is invalid, by its reason.
+_SUBJECTS = {"InvalidInput": "function Input", "InvalidSpec": "AwsDynamodb spec"}
+
+
 def _fatal(reason: str, violations: list[Violation], warnings: Sequence[str] = ()) -> Outcome:
     """One Fatal result listing every problem; warnings still reach the user."""
-    message = format_violations(violations)
-    if reason == "InvalidInput":
-        message = message.replace("invalid AwsDynamodb spec", "invalid function Input", 1)
-    results = [Message("Warning", w, "DeprecatedSpelling") for w in warnings]
-    return Outcome(results=[*results, Message("Fatal", message, reason)], violations=violations)
+    message = format_violations(violations, _SUBJECTS[reason])
+    results = [Result("Warning", w, "DeprecatedSpelling") for w in warnings]
+    return Outcome(results=[*results, Result("Fatal", message, reason)], violations=violations)
 
 
 def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contribution:
@@ -126,9 +128,9 @@ def guard_table(outcome: Outcome, observed: TableShape | None) -> bool:
     report = check_table_change(table.body, observed)
     if report.refused:
         outcome.violations = report.refused
-        outcome.results.append(Message("Fatal", report.fatal_message, "ImmutableChange"))
+        outcome.results.append(Result("Fatal", report.fatal_message, "ImmutableChange"))
         return False
-    outcome.results.extend(Message("Warning", text, reason) for reason, text in report.warnings)
+    outcome.results.extend(Result("Warning", text, reason) for reason, text in report.warnings)
     return True
 
 
@@ -149,29 +151,34 @@ def compose(request: Request) -> Outcome:
     spec, table_name, name_path = keep_table_identity(
         parsed.spec, spec, _table_name(spec.table_name, composite), existing
     )
+    plan = plan_autoscaling(spec)
     problems: list[Violation] = [
-        *validate_spec(spec, extra=AUTOSCALING_CHECKS),
+        *validate_spec(spec, extra=autoscaling_checks(plan)),
         *check_table_name(table_name, name_path),
     ]
     if problems:
         return _fatal("InvalidSpec", problems, parsed.warnings)
 
-    ctx = RenderContext(spec=spec, table_name=table_name, composite=composite, fn_input=fn_input)
-    outcome = Outcome(
-        results=[Message("Warning", w, "DeprecatedSpelling") for w in parsed.warnings]
+    ctx = RenderContext(
+        spec=spec,
+        table_name=table_name,
+        composite=composite,
+        fn_input=fn_input,
+        autoscaled=autoscaled(spec, plan),
     )
+    outcome = Outcome(results=[Result("Warning", w, "DeprecatedSpelling") for w in parsed.warnings])
     pending = outcome.pending
     for render in RENDERERS:
         part = render(ctx, request.observed)
         for name, body in part.resources.items():
             outcome.resources[name] = Composed(body, ready=ready_in(request.observed, name))
-        outcome.results.extend(Message("Warning", w) for w in part.warnings)
+        outcome.results.extend(Result("Warning", w) for w in part.warnings)
         pending.extend(part.pending)
     if not guard_table(outcome, existing):
         # Only the results: the servicer passes the request's desired state through.
         return Outcome(results=outcome.results, violations=outcome.violations)
     outcome.results.extend(
-        Message("Warning", w, "AntiPattern") for w in anti_pattern_warnings(spec, fn_input.warnings)
+        Result("Warning", w, "AntiPattern") for w in anti_pattern_warnings(spec, fn_input.warnings)
     )
 
     outputs = table_outputs(table_name, request.observed.get(TABLE_NAME))
@@ -179,5 +186,5 @@ def compose(request: Request) -> Outcome:
     if composite.legacy:
         outcome.connection_details = connection_details(outputs)
     if pending:
-        outcome.results.append(Message("Normal", "waiting: " + "; ".join(pending), "Pending"))
+        outcome.results.append(Result("Normal", "waiting: " + "; ".join(pending), "Pending"))
     return outcome

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 import yaml
 from crossplane.function import cli as sdkcli
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
-from function import offline, xrd
-from function.apidocs import api_reference
-from function.fn import FunctionRunner
+from function import offline
+from function.generate import xrd
+from function.generate.apidocs import api_reference
+from function.serve.servicer import FunctionRunner
 
 
 @click.group()
@@ -36,7 +38,7 @@ def serve(max_recv_message_size: int, max_send_message_size: int | None, **kwarg
     )
 
 
-def _load(paths: list[str] | tuple[str, ...]) -> list[dict]:
+def _load(paths: list[str] | tuple[str, ...]) -> list[dict[str, Any]]:
     """YAML documents from files or directories; a bad file is a usage error, not a traceback."""
     try:
         return offline.load_documents(paths)
@@ -44,7 +46,7 @@ def _load(paths: list[str] | tuple[str, ...]) -> list[dict]:
         raise click.ClickException(f"cannot read {', '.join(paths)}: {exc}") from exc
 
 
-def _single(docs: list[dict], what: str) -> dict:
+def _single(docs: list[dict[str, Any]], what: str) -> dict[str, Any]:
     if len(docs) != 1:
         raise click.UsageError(f"{what} must hold exactly one YAML document, found {len(docs)}")
     return docs[0]

@@ -15,8 +15,8 @@ import yaml
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
 from function.compose import Request, compose
-from function.fn import FunctionRunner
-from function.structs import struct_to_dict, to_struct
+from function.serve.servicer import FunctionRunner
+from function.serve.structs import struct_to_dict, to_struct
 
 __all__ = [
     "RESOURCE_NAME_ANNOTATION",

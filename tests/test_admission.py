@@ -18,9 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from function.api.rules import RULES
 from function.compose import Request, compose
-from function.rules import RULES
-from function.xrd import CEL_RULES, FUNCTION_ONLY, SCHEMA_RULES, xr_schema
+from function.generate.cel import CEL_RULES, FUNCTION_ONLY, SCHEMA_RULES
+from function.generate.xrd import xr_schema
 from tests.admission import Refusal, admit, evaluate, prune_nulls
 from tests.support import EXAMPLES, FIXTURES, ROOT, load_all, load_yaml
 
@@ -150,6 +151,12 @@ def test_every_rule_is_mirrored_in_cel_enforced_by_the_schema_or_declared_functi
     covered = {c.rule for c in CEL_RULES} | set(FUNCTION_ONLY) | set(SCHEMA_RULES)
     assert set(RULES) - covered == set()
     assert covered - set(RULES) == set()
+
+
+def test_the_catalogue_says_which_rules_have_a_cel_rule() -> None:
+    """A rule's admission field is the truth: "cel" exactly when the XRD carries a CEL rule."""
+    said = {r.id for r in RULES.values() if r.admission == "cel"}
+    assert {c.rule for c in CEL_RULES} == said
 
 
 def test_every_cel_rule_refuses_at_least_one_case() -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from function.antipatterns import ANTI_PATTERNS, looks_low_cardinality
 from function.compose import Outcome, Request, compose
+from function.safety.antipatterns import ANTI_PATTERNS, looks_low_cardinality
 from tests.support import FIXTURES, load_yaml
 
 CASES = load_yaml(FIXTURES / "antipatterns" / "cases.yaml")

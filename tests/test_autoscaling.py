@@ -17,10 +17,10 @@ from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 from hypothesis import given
 from hypothesis import strategies as st
 
-from function.compose import Message, Outcome, Request, compose
+from function.compose import Outcome, Request, Result, compose
 from function.offline import build_request, load_documents
-from function.render_autoscaling import policy_name, target_name
-from function.structs import struct_to_dict
+from function.render.autoscaling import policy_name, target_name
+from function.serve.structs import struct_to_dict
 from tests.support import EXAMPLES, FIXTURES, ROOT, crd_schema, load_all, load_yaml, schema_errors
 
 CASES = FIXTURES / "autoscaling"
@@ -447,7 +447,7 @@ def test_opting_one_gsi_out_removes_only_its_targets_and_policies() -> None:
     assert len(_of_kind(outcome, "Policy")) == 4
 
 
-def _warnings(outcome: Outcome) -> list[Message]:
+def _warnings(outcome: Outcome) -> list[Result]:
     """Warnings about autoscaling; anti-pattern advice (docs/safety.md) is another matter."""
     return [r for r in outcome.results if r.severity == "Warning" and r.reason != "AntiPattern"]
 

@@ -10,10 +10,11 @@ import pytest
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
-from function import cache, fn
-from function.cache import ResponseCache, request_key
-from function.fn import FunctionRunner
 from function.offline import build_request, load_documents
+from function.serve import cache
+from function.serve import servicer as fn
+from function.serve.cache import ResponseCache, request_key
+from function.serve.servicer import FunctionRunner
 from tests.support import EXAMPLES, FIXTURES, load_yaml
 
 AUTOSCALED = EXAMPLES / "autoscaled"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from function.antipatterns import ANTI_PATTERNS
-from function.apidocs import api_reference
-from function.rules import RULES
-from function.xrd import FUNCTION_ONLY
+from function.api.rules import RULES
+from function.generate.apidocs import api_reference
+from function.generate.cel import FUNCTION_ONLY
+from function.safety.antipatterns import ANTI_PATTERNS
 from tests.support import ROOT
 
 

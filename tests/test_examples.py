@@ -15,8 +15,8 @@ import pytest
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
+from function.generate.xrd import xr_schema
 from function.offline import RESOURCE_NAME_ANNOTATION, build_request, response_documents
-from function.xrd import xr_schema
 from tests.admission import admit
 from tests.support import CRDS, EXAMPLES, load_all, load_yaml, require_shared, schema_errors
 

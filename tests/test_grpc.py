@@ -8,7 +8,7 @@ from crossplane.function.proto.v1beta1 import run_function_pb2 as fnv1beta1
 from crossplane.function.proto.v1beta1 import run_function_pb2_grpc as grpcv1beta1
 
 from function.offline import build_request
-from function.structs import struct_to_dict
+from function.serve.structs import struct_to_dict
 from tests.support import EXAMPLES, load_yaml
 
 

@@ -10,10 +10,10 @@ import pytest
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
+from function.api.rules import RULES
 from function.compose import Outcome, Request, compose
 from function.offline import build_request
-from function.rules import RULES
-from function.structs import struct_to_dict
+from function.serve.structs import struct_to_dict
 from tests.support import FIXTURES, load_yaml
 
 GUARDS = FIXTURES / "guards"

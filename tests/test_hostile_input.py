@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from function.structs import struct_to_dict, to_struct
+from function.serve.structs import struct_to_dict, to_struct
 from tests.support import (
     EXAMPLES,
     FIXTURES,

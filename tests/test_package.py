@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from function.input import FunctionInput
-from function.status import table_outputs
-from function.xrd import OUTPUT_KEYS, input_crd, xr_schema, xrd
+from function.api.input import FunctionInput
+from function.generate.xrd import OUTPUT_KEYS, input_crd, xr_schema, xrd
+from function.render.status import table_outputs
 from tests.admission import admit
 from tests.support import CRDS, EXAMPLES, ROOT, crd_schema, load_yaml, require_shared
 

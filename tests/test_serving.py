@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from function.offline import build_request
-from function.structs import to_struct
+from function.serve.structs import to_struct
 from tests.support import EXAMPLES, FIXTURES, load_yaml, serve_subprocess, wait_for_channel
 
 MB = 1024 * 1024

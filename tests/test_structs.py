@@ -9,8 +9,8 @@ from google.protobuf import json_format, struct_pb2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from function.status import is_ready
-from function.structs import LazyResources, fill_struct, ready_of, struct_to_dict, to_struct
+from function.render.status import is_ready
+from function.serve.structs import LazyResources, fill_struct, ready_of, struct_to_dict, to_struct
 
 _keys = st.sampled_from(["type", "status", "conditions", "spec", "name", "Ready", ""]) | st.text(
     max_size=8

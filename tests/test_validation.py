@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from function.api.rules import RULES
 from function.compose import Outcome, Request, compose
-from function.rules import RULES
 from tests.support import FIXTURES, load_yaml
 
 
@@ -77,7 +77,11 @@ def _computed_invalid() -> list[Case]:
         Case(
             "claim-and-input-tags-over-50",
             "The Composition's tags count toward the limit too.",
-            {**_base(), "tags": {f"claim{i}": "v" for i in range(30)}},
+            {
+                **_base(),
+                "attributeDefinitions": [{"name": "pk", "type": "S"}],
+                "tags": {f"claim{i}": "v" for i in range(30)},
+            },
             input={"tags": {f"input{i}": "v" for i in range(21)}},
             want=[{"path": "spec.tags", "rule": "tags_max"}],
         ),
@@ -124,8 +128,9 @@ def test_invalid_spec_is_one_fatal_naming_each_problem(case: Case) -> None:
     assert len(fatal) == 1, f"{case.reason}: {outcome.results}"
     assert outcome.resources == {}
     found = {(v.path, v.rule) for v in outcome.violations}
+    # The whole answer is known: exactly these problems, no fewer and no more.
+    assert found == {(w["path"], w["rule"]) for w in case.want}, case.reason
     for want in case.want:
-        assert (want["path"], want["rule"]) in found, f"{case.reason}: {sorted(found)}"
         assert f"{want['path']}: " in fatal[0].message
         assert f"[{want['rule']}]" in fatal[0].message
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 import pytest
 from pydantic import BaseModel, Field
 
-from function.xrd import SchemaError, structural_schema
+from function.generate.schema import SchemaError, structural_schema
 from tests.admission import admit
 
 

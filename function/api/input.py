@@ -1,0 +1,101 @@
+"""The function's Input: per-Composition defaults a platform team sets once.
+
+Used in a Composition pipeline step::
+
+    input:
+      apiVersion: awsdynamodb.fn.project-planton.org/v1beta1
+      kind: Input
+      region: eu-west-1
+      providerConfigName: aws
+      tags: {cost-center: data}
+      defaults:
+        pointInTimeRecoveryEnabled: true
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from function.api.spec import BillingMode, OptionalTableClass, ServerSideEncryption
+
+__all__ = ["INPUT_API_VERSION", "INPUT_KIND", "Defaults", "FunctionInput", "Warnings"]
+
+INPUT_GROUP = "awsdynamodb.fn.project-planton.org"
+INPUT_VERSION = "v1beta1"
+INPUT_API_VERSION = f"{INPUT_GROUP}/{INPUT_VERSION}"
+INPUT_KIND = "Input"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+class Defaults(_Model):
+    """Values used when a claim leaves the field out."""
+
+    billing_mode: BillingMode = Field(
+        default="PAY_PER_REQUEST", alias="billingMode", description="Default billing mode."
+    )
+    point_in_time_recovery_enabled: bool = Field(
+        default=True,
+        alias="pointInTimeRecoveryEnabled",
+        description="Default for point-in-time recovery.",
+    )
+    server_side_encryption: ServerSideEncryption = Field(
+        default_factory=ServerSideEncryption,
+        alias="serverSideEncryption",
+        description="Default encryption at rest (default: the AWS-owned key).",
+    )
+    deletion_protection_enabled: bool = Field(
+        default=False,
+        alias="deletionProtectionEnabled",
+        description="Default for deletion protection.",
+    )
+    table_class: OptionalTableClass = Field(
+        default=None, alias="tableClass", description="Default table class."
+    )
+
+
+class Warnings(_Model):
+    """Which advisory warnings to emit about table design."""
+
+    anti_patterns: bool = Field(
+        default=True,
+        alias="antiPatterns",
+        description="Warn about known DynamoDB design anti-patterns.",
+    )
+    disabled: list[str] = Field(
+        default_factory=list,
+        description="Ids of individual anti-pattern warnings to switch off.",
+    )
+
+
+class FunctionInput(_Model):
+    """Input of the function-aws-dynamodb pipeline step."""
+
+    api_version: Literal["awsdynamodb.fn.project-planton.org/v1beta1"] = Field(
+        default="awsdynamodb.fn.project-planton.org/v1beta1", alias="apiVersion"
+    )
+    kind: Literal["Input"] = "Input"
+    metadata: dict[str, object] | None = Field(default=None)
+    region: str | None = Field(
+        default=None, min_length=1, description="Region for claims that set none."
+    )
+    provider_config_name: str | None = Field(
+        default=None,
+        alias="providerConfigName",
+        min_length=1,
+        description="Name of the provider-aws ProviderConfig every resource uses.",
+    )
+    provider_config_kind: Literal["ProviderConfig", "ClusterProviderConfig"] = Field(
+        default="ClusterProviderConfig",
+        alias="providerConfigKind",
+        description="Kind of that ProviderConfig, for namespaced (.m.) resources.",
+    )
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="Tags added to every table; a claim's tags win."
+    )
+    defaults: Defaults = Field(default_factory=Defaults, description="Per-field defaults.")
+    warnings: Warnings = Field(default_factory=Warnings, description="Advisory warnings.")

@@ -1,0 +1,71 @@
+"""Every AWS limit the function enforces, named once.
+
+The pydantic bounds, the validation messages, the XRD's CEL rules and the docs
+all read these constants, so a limit is changed in one place. Each comes from
+the DynamoDB, Application Auto Scaling or tagging documentation of CreateTable,
+RegisterScalableTarget and TagResource.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ATTRIBUTE_NAME_MAX",
+    "CAPACITY_MAX",
+    "KMS_ARN_MAX",
+    "KMS_ARN_PATTERN",
+    "MAX_ATTRIBUTE_DEFINITIONS",
+    "MAX_GSIS",
+    "MAX_KEY_ELEMENTS",
+    "MAX_LSIS",
+    "MAX_NON_KEY_ATTRIBUTES",
+    "MAX_PROJECTED_ATTRIBUTES",
+    "MAX_TAGS",
+    "NAME_FORMAT",
+    "NAME_MAX",
+    "NAME_MIN",
+    "NAME_PATTERN",
+    "REGION_MAX",
+    "TAG_KEY_MAX",
+    "TAG_RESERVED_PREFIXES",
+    "TAG_VALUE_MAX",
+    "TARGET_UTILIZATION_MAX",
+    "TARGET_UTILIZATION_MIN",
+]
+
+# Provisioned read or write capacity units of a table or index (default quota).
+CAPACITY_MAX = 40_000
+MAX_GSIS = 20
+MAX_LSIS = 5
+# nonKeyAttributes projected, summed over every index of the table.
+MAX_PROJECTED_ATTRIBUTES = 100
+ATTRIBUTE_NAME_MAX = 255
+
+# Table and index names.
+NAME_MIN = 3
+NAME_MAX = 255
+NAME_CHARS = "A-Z a-z 0-9 _ . -"
+NAME_PATTERN = rf"^[A-Za-z0-9_.-]{{{NAME_MIN},{NAME_MAX}}}$"
+NAME_FORMAT = f"{NAME_MIN}-{NAME_MAX} characters of {NAME_CHARS}"
+
+# Tags on one resource, and the lengths of a key and a value.
+MAX_TAGS = 50
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 256
+# Keys AWS keeps for itself.
+TAG_RESERVED_PREFIXES = ("aws:",)
+
+KMS_ARN_MAX = 2048
+KMS_ARN_PATTERN = (
+    r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$"
+)
+REGION_MAX = 64
+
+# Target tracking's target value for DynamoDB, in percent.
+TARGET_UTILIZATION_MIN = 20
+TARGET_UTILIZATION_MAX = 90
+
+# Bounds that keep lists small enough for the Kubernetes CEL cost budget; each is
+# at or above what AWS itself allows for a table definition.
+MAX_KEY_ELEMENTS = 2
+MAX_ATTRIBUTE_DEFINITIONS = 2 + 2 * (MAX_GSIS + MAX_LSIS)
+MAX_NON_KEY_ATTRIBUTES = MAX_PROJECTED_ATTRIBUTES

@@ -1,0 +1,288 @@
+"""The catalogue of validation rules: stable ids and two-sided messages.
+
+Python checks (``validation.py``), the XRD's CEL rules (``xrd.py``) and the docs
+all take their wording from here, so a user reads the same sentence whether
+admission or the function refuses a claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from function.api.limits import (
+    MAX_PROJECTED_ATTRIBUTES,
+    MAX_TAGS,
+    NAME_FORMAT,
+    TAG_KEY_MAX,
+    TAG_VALUE_MAX,
+)
+
+__all__ = ["RULES", "Admission", "Rule", "Violation", "format_violations", "list_violations"]
+
+# Where a rule is enforced besides the function: by the XRD's structural schema
+# (types, enums, bounds), by a CEL rule in the XRD (generate/xrd.py's CEL_RULES),
+# or by the function alone, for the reason the rule gives.
+Admission = Literal["schema", "cel", "function"]
+
+_OBSERVED = "compares with the observed Table, which admission never sees"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A validation rule: what it checks, said so that both halves are clear."""
+
+    id: str
+    message: str
+    source: str  # "planton" (spec.proto), "aws" (CreateTable limits) or "function"
+    admission: Admission = "cel"
+    # Why admission cannot decide a function-only rule.
+    why: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.admission == "function") != bool(self.why):
+            raise ValueError(f"rule {self.id}: a function-only rule, and only one, says why")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One problem in a spec: where, which rule, and what to do about it."""
+
+    path: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.rule}]"
+
+
+def _catalogue(*rules: Rule) -> dict[str, Rule]:
+    return {r.id: r for r in rules}
+
+
+RULES: dict[str, Rule] = _catalogue(
+    # Planton's rules (spec.proto), same ids.
+    Rule(
+        "billing_mode_set",
+        "billingMode must be PROVISIONED or PAY_PER_REQUEST; omit it for the default",
+        "planton",
+    ),
+    Rule(
+        "table_key_schema_shape",
+        "the table's keySchema must have exactly one HASH key and at most one RANGE key",
+        "planton",
+    ),
+    Rule(
+        "gsi_key_schema_shape",
+        "a GSI's keySchema must have exactly one HASH key and at most one RANGE key",
+        "planton",
+    ),
+    Rule(
+        "lsi_key_schema_shape",
+        "an LSI's keySchema must have exactly one HASH key and one RANGE key",
+        "planton",
+    ),
+    Rule(
+        "provisioned_requires_throughput",
+        "with billingMode PROVISIONED, provisionedThroughput must set readCapacityUnits and "
+        "writeCapacityUnits above 0; with PAY_PER_REQUEST it must be unset or zero",
+        "planton",
+    ),
+    Rule(
+        "gsi_throughput_matches_billing",
+        "with billingMode PROVISIONED, each GSI's provisionedThroughput must set "
+        "readCapacityUnits and writeCapacityUnits above 0; with PAY_PER_REQUEST it must be "
+        "unset or zero",
+        "planton",
+    ),
+    Rule(
+        "stream_view_requires_enabled",
+        "streamViewType must be set when streamEnabled is true, and must be unset when it is false",
+        "planton",
+    ),
+    Rule(
+        "ttl_attribute_when_enabled",
+        "ttl.attributeName must be set when TTL is enabled, and must be empty when disabled",
+        "planton",
+    ),
+    Rule(
+        "include_requires_attributes",
+        "nonKeyAttributes must be set when the projection type is INCLUDE, and must be empty "
+        "otherwise",
+        "planton",
+    ),
+    Rule(
+        "non_key_attributes_unique",
+        "each nonKeyAttributes entry must appear only once",
+        "planton",
+    ),
+    # Rules AWS enforces at CreateTable time that Planton does not check.
+    Rule(
+        "key_attribute_defined",
+        "every key attribute must be defined in spec.attributeDefinitions",
+        "aws",
+    ),
+    Rule(
+        "attribute_definition_used",
+        "every attribute definition must be used by a key of the table or an index "
+        "(AWS rejects unused definitions)",
+        "aws",
+    ),
+    Rule(
+        "attribute_names_unique",
+        "each attribute must be defined once, with one type",
+        "aws",
+    ),
+    Rule(
+        "key_attributes_distinct",
+        "the HASH and RANGE keys must be different attributes",
+        "aws",
+    ),
+    Rule(
+        "index_names_unique",
+        "index names must be unique across globalSecondaryIndexes and localSecondaryIndexes",
+        "aws",
+    ),
+    Rule(
+        "lsi_requires_table_range_key",
+        "local secondary indexes need the table's keySchema to have a RANGE key",
+        "aws",
+    ),
+    Rule(
+        "lsi_uses_table_hash_key",
+        "an LSI's HASH key must be the table's HASH key",
+        "aws",
+    ),
+    Rule(
+        "projected_attributes_max",
+        f"at most {MAX_PROJECTED_ATTRIBUTES} nonKeyAttributes may be projected, summed over all "
+        "indexes (duplicates count)",
+        "aws",
+    ),
+    Rule(
+        "table_name_format",
+        f"the table name must be {NAME_FORMAT}",
+        "aws",
+        "function",
+        "without spec.tableName the name is the composite's metadata.name",
+    ),
+    Rule(
+        "kms_key_requires_encryption",
+        "kmsKeyArn may be set only when serverSideEncryption.enabled is true",
+        "aws",
+    ),
+    Rule(
+        "kms_key_arn_format",
+        "kmsKeyArn must be a KMS key or alias ARN "
+        "(arn:aws:kms:REGION:ACCOUNT:key/ID or arn:aws:kms:REGION:ACCOUNT:alias/NAME)",
+        "aws",
+    ),
+    Rule(
+        "tags_max",
+        f"a table may have at most {MAX_TAGS} tags, the Composition's included",
+        "aws",
+        "function",
+        "the Composition's Input adds its own tags; the claim's alone are capped by maxProperties",
+    ),
+    Rule(
+        "tag_key_format",
+        f"tag keys must be 1-{TAG_KEY_MAX} characters and not start with aws:",
+        "aws",
+    ),
+    Rule("tag_value_format", f"tag values must be at most {TAG_VALUE_MAX} characters", "aws"),
+    Rule(
+        "region_required",
+        "no region: set spec.region on the claim, or region in the Composition's function Input",
+        "function",
+        "function",
+        "the region may come from the Composition's Input",
+    ),
+    # Autoscaling (function/api/autoscaling.py).
+    Rule(
+        "autoscaling_requires_provisioned",
+        "autoScaling may be enabled only with billingMode PROVISIONED; with PAY_PER_REQUEST "
+        "omit it or set enabled: false",
+        "function",
+    ),
+    Rule(
+        "autoscaling_min_le_max",
+        "autoscaling minCapacity must be at most maxCapacity",
+        "function",
+    ),
+    Rule(
+        "autoscaling_capacity_in_range",
+        "the provisioned capacity of an autoscaled table or index must lie between its "
+        "autoscaling minCapacity and maxCapacity",
+        "function",
+    ),
+    # What AWS fixes at CreateTable: changing it replaces the table (guards.py refuses).
+    Rule(
+        "table_keys_immutable",
+        "the table's HASH and RANGE keys are fixed once the table exists",
+        "aws",
+        "function",
+        _OBSERVED,
+    ),
+    Rule(
+        "key_attribute_type_immutable",
+        "the type of a table or LSI key attribute is fixed once the table exists",
+        "aws",
+        "function",
+        _OBSERVED,
+    ),
+    Rule(
+        "lsis_immutable",
+        "local secondary indexes are fixed once the table exists: none can be added, removed "
+        "or changed",
+        "aws",
+        "function",
+        _OBSERVED,
+    ),
+    Rule(
+        "table_name_immutable",
+        "the table name is fixed once the table exists",
+        "aws",
+        "function",
+        _OBSERVED,
+    ),
+    Rule(
+        "region_immutable",
+        "the region is fixed once the table exists",
+        "aws",
+        "function",
+        _OBSERVED,
+    ),
+    # Schema-level problems found while parsing (types, enums, unknown fields, bounds).
+    Rule("required", "is required", "function", "schema"),
+    Rule("unknown_field", "is not a field of this API; check its spelling", "function", "schema"),
+    Rule("enum", "is not an accepted value", "function", "schema"),
+    Rule("type", "has the wrong type", "function", "schema"),
+    Rule("bounds", "is out of range", "function", "schema"),
+    Rule("name_format", f"must be {NAME_FORMAT}", "function", "schema"),
+)
+
+
+# A Fatal message stays readable, and far below gRPC's message limits, however
+# hostile the spec: at most this many problems, each at most this long.
+MAX_LISTED = 30
+MAX_PROBLEM_CHARS = 400
+
+
+def list_violations(violations: list[Violation]) -> str:
+    """The problems joined by '; ', bounded in count and length."""
+    items = []
+    for v in violations[:MAX_LISTED]:
+        text = str(v)
+        if len(text) > MAX_PROBLEM_CHARS:
+            text = text[: MAX_PROBLEM_CHARS - 1] + "…"
+        items.append(text)
+    if len(violations) > MAX_LISTED:
+        items.append(f"and {len(violations) - MAX_LISTED} more")
+    return "; ".join(items)
+
+
+def format_violations(violations: list[Violation], subject: str = "AwsDynamodb spec") -> str:
+    """One readable message listing every problem, for a single Fatal result."""
+    count = len(violations)
+    noun = "problem" if count == 1 else "problems"
+    return f"invalid {subject}, {count} {noun}: {list_violations(violations)}"

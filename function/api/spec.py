@@ -1,0 +1,428 @@
+"""The AwsDynamodb spec: the one source of truth for what a claim or XR may say.
+
+Field names and rules follow Project Planton's ``AwsDynamodbSpec`` (spec.proto);
+``region``, ``tableName``, ``tags`` and ``autoScaling`` are this function's
+additions. The XRD schema, the docs and the validation messages are derived
+from these models, so a field is described here once, with its constraints;
+the AWS limits come from ``limits.py`` and the older enum spellings are handled
+by ``spellings.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from function.api.limits import (
+    ATTRIBUTE_NAME_MAX,
+    CAPACITY_MAX,
+    KMS_ARN_MAX,
+    MAX_ATTRIBUTE_DEFINITIONS,
+    MAX_GSIS,
+    MAX_KEY_ELEMENTS,
+    MAX_LSIS,
+    MAX_NON_KEY_ATTRIBUTES,
+    MAX_TAGS,
+    NAME_FORMAT,
+    NAME_MAX,
+    NAME_PATTERN,
+    REGION_MAX,
+    TARGET_UTILIZATION_MAX,
+    TARGET_UTILIZATION_MIN,
+)
+from function.api.spellings import Spelled, Spelling, accepted_spellings
+
+__all__ = [
+    "DEFAULT_COOLDOWN_SECONDS",
+    "DEFAULT_MAX_FACTOR",
+    "DEFAULT_TARGET_UTILIZATION",
+    "AttributeDefinition",
+    "AutoScaling",
+    "AutoScalingDimension",
+    "AwsDynamodbSpec",
+    "GlobalSecondaryIndex",
+    "KeySchemaElement",
+    "LocalSecondaryIndex",
+    "Projection",
+    "ProvisionedThroughput",
+    "ServerSideEncryption",
+    "Spelling",
+    "TimeToLive",
+    "accepted_spellings",
+]
+
+# Autoscaling numbers a spec leaves out (docs/autoscaling.md); the field
+# descriptions below and function/api/autoscaling.py read them.
+DEFAULT_TARGET_UTILIZATION = 70.0  # percent, as CDK and terraform-aws-modules use
+DEFAULT_COOLDOWN_SECONDS = 60
+DEFAULT_MAX_FACTOR = 4  # maxCapacity: this many times the larger of min and provisioned
+
+BillingModeName = Literal["PROVISIONED", "PAY_PER_REQUEST"]
+_BILLING = Spelled(
+    "billingMode",
+    BillingModeName,
+    {
+        "BILLING_MODE_PROVISIONED": "PROVISIONED",
+        "BILLING_MODE_PAY_PER_REQUEST": "PAY_PER_REQUEST",
+        "BILLING_MODE_UNSPECIFIED": None,
+    },
+)
+BillingMode = Annotated[BillingModeName, _BILLING]
+OptionalBillingMode = Annotated[BillingModeName | None, _BILLING]
+
+AttributeTypeName = Literal["S", "N", "B"]
+AttributeType = Annotated[
+    AttributeTypeName,
+    Spelled(
+        "attributeDefinitions.type",
+        AttributeTypeName,
+        {"ATTRIBUTE_TYPE_S": "S", "ATTRIBUTE_TYPE_N": "N", "ATTRIBUTE_TYPE_B": "B"},
+    ),
+]
+
+KeyTypeName = Literal["HASH", "RANGE"]
+KeyType = Annotated[
+    KeyTypeName,
+    Spelled("keyType", KeyTypeName, {"KEY_TYPE_HASH": "HASH", "KEY_TYPE_RANGE": "RANGE"}),
+]
+
+ProjectionTypeName = Literal["ALL", "KEYS_ONLY_PROJECTION", "INCLUDE"]
+ProjectionType = Annotated[
+    ProjectionTypeName,
+    Spelled(
+        "projection.type",
+        ProjectionTypeName,
+        {
+            "KEYS_ONLY": "KEYS_ONLY_PROJECTION",
+            "PROJECTION_TYPE_ALL": "ALL",
+            "PROJECTION_TYPE_KEYS_ONLY": "KEYS_ONLY_PROJECTION",
+            "PROJECTION_TYPE_KEYS_ONLY_PROJECTION": "KEYS_ONLY_PROJECTION",
+            "PROJECTION_TYPE_INCLUDE": "INCLUDE",
+        },
+    ),
+]
+
+StreamViewTypeName = Literal["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"]
+_STREAM_VIEW = Spelled(
+    "streamViewType",
+    StreamViewTypeName,
+    {
+        "STREAM_VIEW_TYPE_KEYS_ONLY": "KEYS_ONLY",
+        "STREAM_VIEW_TYPE_NEW_IMAGE": "NEW_IMAGE",
+        "STREAM_VIEW_TYPE_OLD_IMAGE": "OLD_IMAGE",
+        "STREAM_VIEW_TYPE_NEW_AND_OLD_IMAGES": "NEW_AND_OLD_IMAGES",
+        "STREAM_VIEW_TYPE_UNSPECIFIED": None,
+    },
+)
+StreamViewType = Annotated[StreamViewTypeName, _STREAM_VIEW]
+OptionalStreamViewType = Annotated[StreamViewTypeName | None, _STREAM_VIEW]
+
+TableClassName = Literal["STANDARD", "STANDARD_INFREQUENT_ACCESS"]
+_TABLE_CLASS = Spelled(
+    "tableClass",
+    TableClassName,
+    {
+        "TABLE_CLASS_STANDARD": "STANDARD",
+        "TABLE_CLASS_STANDARD_INFREQUENT_ACCESS": "STANDARD_INFREQUENT_ACCESS",
+        "TABLE_CLASS_UNSPECIFIED": None,
+    },
+)
+TableClass = Annotated[TableClassName, _TABLE_CLASS]
+OptionalTableClass = Annotated[TableClassName | None, _TABLE_CLASS]
+
+AttributeName = Annotated[
+    str,
+    Field(min_length=1, max_length=ATTRIBUTE_NAME_MAX, description="An attribute name."),
+]
+CapacityUnits = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=CAPACITY_MAX,
+        description=f"Capacity units; 1 to {CAPACITY_MAX} when set, 0 means unset.",
+    ),
+]
+
+
+class _Model(BaseModel):
+    # Unknown fields are refused rather than dropped, so a typo such as
+    # `pointInTimeRecovery` is reported instead of silently ignored.
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+class AttributeDefinition(_Model):
+    """An attribute used by the table's or an index's key, with its scalar type."""
+
+    name: AttributeName = Field(description="Attribute name.")
+    type: AttributeType = Field(description="Attribute type: S (string), N (number), B (binary).")
+
+
+class KeySchemaElement(_Model):
+    """One element of a key schema."""
+
+    attribute_name: AttributeName = Field(
+        alias="attributeName",
+        description="Attribute name; must be defined in attributeDefinitions.",
+    )
+    key_type: KeyType = Field(
+        alias="keyType", description="HASH (partition key) or RANGE (sort key)."
+    )
+
+
+KeySchema = Annotated[
+    list[KeySchemaElement],
+    Field(min_length=1, max_length=MAX_KEY_ELEMENTS),
+]
+
+
+class Projection(_Model):
+    """Which attributes an index copies from the table."""
+
+    type: ProjectionType = Field(
+        default="ALL",
+        description="ALL, KEYS_ONLY_PROJECTION (AWS's KEYS_ONLY) or INCLUDE.",
+    )
+    non_key_attributes: list[AttributeName] = Field(
+        default_factory=list,
+        alias="nonKeyAttributes",
+        max_length=MAX_NON_KEY_ATTRIBUTES,
+        description="Attributes to project; set only with INCLUDE, each once.",
+    )
+
+
+class ProvisionedThroughput(_Model):
+    """Read and write capacity units, used with billingMode PROVISIONED."""
+
+    read_capacity_units: CapacityUnits = Field(
+        default=0, alias="readCapacityUnits", description="Read capacity units (RCUs)."
+    )
+    write_capacity_units: CapacityUnits = Field(
+        default=0, alias="writeCapacityUnits", description="Write capacity units (WCUs)."
+    )
+
+
+class AutoScalingDimension(_Model):
+    """Target tracking for one capacity dimension (read or write)."""
+
+    min_capacity: int | None = Field(
+        default=None,
+        alias="minCapacity",
+        ge=1,
+        le=CAPACITY_MAX,
+        description="Lowest capacity the autoscaler may set (default: the provisioned capacity).",
+    )
+    max_capacity: int | None = Field(
+        default=None,
+        alias="maxCapacity",
+        ge=1,
+        le=CAPACITY_MAX,
+        description=(
+            "Highest capacity the autoscaler may set (default: "
+            f"{DEFAULT_MAX_FACTOR}x the larger of minCapacity and the provisioned capacity, "
+            f"at most {CAPACITY_MAX})."
+        ),
+    )
+    target_utilization: float | None = Field(
+        default=None,
+        alias="targetUtilization",
+        ge=TARGET_UTILIZATION_MIN,
+        le=TARGET_UTILIZATION_MAX,
+        description=(
+            "Consumed-to-provisioned ratio to hold, in percent "
+            f"({TARGET_UTILIZATION_MIN}-{TARGET_UTILIZATION_MAX}, "
+            f"default {DEFAULT_TARGET_UTILIZATION:g})."
+        ),
+    )
+
+
+class AutoScaling(_Model):
+    """Application Auto Scaling for provisioned read and write capacity."""
+
+    enabled: bool = Field(default=True, description="Scale this table or index.")
+    read: AutoScalingDimension | None = Field(default=None, description="Read capacity scaling.")
+    write: AutoScalingDimension | None = Field(default=None, description="Write capacity scaling.")
+    scale_in_cooldown_seconds: int | None = Field(
+        default=None,
+        alias="scaleInCooldownSeconds",
+        ge=0,
+        description=(
+            "Seconds after a scale-in before another scale-in "
+            f"(default {DEFAULT_COOLDOWN_SECONDS})."
+        ),
+    )
+    scale_out_cooldown_seconds: int | None = Field(
+        default=None,
+        alias="scaleOutCooldownSeconds",
+        ge=0,
+        description=(
+            "Seconds after a scale-out before another scale-out "
+            f"(default {DEFAULT_COOLDOWN_SECONDS})."
+        ),
+    )
+
+
+class GlobalSecondaryIndex(_Model):
+    """An index with its own partition key, queryable across the whole table."""
+
+    name: str = Field(
+        pattern=NAME_PATTERN,
+        max_length=NAME_MAX,
+        description=f"Index name: {NAME_FORMAT}",
+    )
+    key_schema: KeySchema = Field(
+        alias="keySchema", description="One HASH element and at most one RANGE element."
+    )
+    projection: Projection = Field(
+        default_factory=Projection, description="Attributes copied into the index (default ALL)."
+    )
+    provisioned_throughput: ProvisionedThroughput | None = Field(
+        default=None,
+        alias="provisionedThroughput",
+        description="Index capacity; required with PROVISIONED, unset or zero otherwise.",
+    )
+    auto_scaling: AutoScaling | None = Field(
+        default=None,
+        alias="autoScaling",
+        description=(
+            "Overrides spec.autoScaling field by field for this index; enabled: false opts it out."
+        ),
+    )
+
+
+class LocalSecondaryIndex(_Model):
+    """An index sharing the table's partition key with another sort key."""
+
+    name: str = Field(
+        pattern=NAME_PATTERN,
+        max_length=NAME_MAX,
+        description=f"Index name: {NAME_FORMAT}",
+    )
+    key_schema: KeySchema = Field(
+        alias="keySchema",
+        description="The table's HASH key and a different RANGE key.",
+    )
+    projection: Projection = Field(
+        default_factory=Projection, description="Attributes copied into the index (default ALL)."
+    )
+
+
+class TimeToLive(_Model):
+    """Expire items by an epoch-seconds attribute."""
+
+    enabled: bool = Field(default=False, description="Expire items by the attribute below.")
+    attribute_name: str = Field(
+        default="",
+        alias="attributeName",
+        max_length=ATTRIBUTE_NAME_MAX,
+        description="Attribute holding the expiry time; set iff enabled.",
+    )
+
+
+class ServerSideEncryption(_Model):
+    """Encryption at rest. Disabled means the AWS-owned key (still encrypted)."""
+
+    enabled: bool = Field(
+        default=False,
+        description="Use a KMS key: kmsKeyArn, or the AWS-managed aws/dynamodb key if empty.",
+    )
+    kms_key_arn: str = Field(
+        default="",
+        alias="kmsKeyArn",
+        max_length=KMS_ARN_MAX,
+        description="ARN of a customer-managed KMS key or alias; only with enabled.",
+    )
+
+
+class AwsDynamodbSpec(_Model):
+    """The desired DynamoDB table."""
+
+    billing_mode: OptionalBillingMode = Field(
+        default=None,
+        alias="billingMode",
+        description="PROVISIONED or PAY_PER_REQUEST (default PAY_PER_REQUEST).",
+    )
+    provisioned_throughput: ProvisionedThroughput | None = Field(
+        default=None,
+        alias="provisionedThroughput",
+        description="Table capacity; required with PROVISIONED, unset or zero otherwise.",
+    )
+    attribute_definitions: list[AttributeDefinition] = Field(
+        alias="attributeDefinitions",
+        min_length=1,
+        max_length=MAX_ATTRIBUTE_DEFINITIONS,
+        description="Every attribute used in a key of the table or an index, and no other.",
+    )
+    key_schema: KeySchema = Field(
+        alias="keySchema",
+        description="The table's primary key: one HASH element, at most one RANGE element.",
+    )
+    global_secondary_indexes: list[GlobalSecondaryIndex] = Field(
+        default_factory=list,
+        alias="globalSecondaryIndexes",
+        max_length=MAX_GSIS,
+        description=f"Global secondary indexes (at most {MAX_GSIS}).",
+    )
+    local_secondary_indexes: list[LocalSecondaryIndex] = Field(
+        default_factory=list,
+        alias="localSecondaryIndexes",
+        max_length=MAX_LSIS,
+        description=f"Local secondary indexes (at most {MAX_LSIS}); fixed once the table exists.",
+    )
+    ttl: TimeToLive | None = Field(default=None, description="Time to live.")
+    stream_enabled: bool = Field(
+        default=False, alias="streamEnabled", description="Enable DynamoDB Streams."
+    )
+    stream_view_type: OptionalStreamViewType = Field(
+        default=None,
+        alias="streamViewType",
+        description="What a stream record holds; set iff streamEnabled.",
+    )
+    point_in_time_recovery_enabled: bool | None = Field(
+        default=None,
+        alias="pointInTimeRecoveryEnabled",
+        description="Continuous backups (default true).",
+    )
+    server_side_encryption: ServerSideEncryption | None = Field(
+        default=None,
+        alias="serverSideEncryption",
+        description="Encryption at rest (default: the AWS-owned key).",
+    )
+    table_class: OptionalTableClass = Field(
+        default=None,
+        alias="tableClass",
+        description="STANDARD or STANDARD_INFREQUENT_ACCESS (default STANDARD).",
+    )
+    deletion_protection_enabled: bool = Field(
+        default=False,
+        alias="deletionProtectionEnabled",
+        description="Refuse DeleteTable; deleting the claim then leaves the table in AWS.",
+    )
+    contributor_insights_enabled: bool = Field(
+        default=False,
+        alias="contributorInsightsEnabled",
+        description="Enable CloudWatch Contributor Insights for the table.",
+    )
+    region: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=REGION_MAX,
+        description="AWS region (default: the Composition's Input).",
+    )
+    table_name: str | None = Field(
+        default=None,
+        alias="tableName",
+        pattern=NAME_PATTERN,
+        max_length=NAME_MAX,
+        description="Table name (default: the composite's metadata.name); fixed once created.",
+    )
+    tags: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=MAX_TAGS,
+        description=f"Tags for the table, merged over the Composition's tags (at most {MAX_TAGS}).",
+    )
+    auto_scaling: AutoScaling | None = Field(
+        default=None,
+        alias="autoScaling",
+        description="Autoscale provisioned capacity of the table and every GSI.",
+    )

@@ -1,0 +1,401 @@
+"""The XRD's CEL rules: each cross-field rule of api/validation.py, for admission.
+
+Every rule id of the catalogue (api/rules.py) with ``admission == "cel"`` has its
+CEL expression here, placed on the schema node it constrains, with the
+catalogue's message, so ``kubectl apply`` refuses a bad claim with the function's
+own sentence. Expressions accept every spelling the models accept.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from function.api.limits import (
+    CAPACITY_MAX,
+    MAX_PROJECTED_ATTRIBUTES,
+    TAG_KEY_MAX,
+    TAG_RESERVED_PREFIXES,
+    TAG_VALUE_MAX,
+)
+from function.api.rules import RULES
+from function.api.spec import (
+    BillingMode,
+    KeyType,
+    ProjectionType,
+    StreamViewType,
+    accepted_spellings,
+)
+from function.api.validation import KMS_ARN
+
+__all__ = ["CEL_RULES", "FUNCTION_ONLY", "SCHEMA_RULES", "CelRule", "place_rules"]
+
+
+@dataclass(frozen=True)
+class CelRule:
+    """One x-kubernetes-validations rule: which catalogue rule, where, and how.
+
+    ``at`` is a path in the XR schema ("spec", "spec.ttl", "[]" for list items).
+    ``needs`` names spec fields the claim must set for the rule to decide the
+    way the function does; without them the function's result depends on the
+    Composition's Input, which admission cannot see.
+    """
+
+    rule: str
+    at: str
+    expression: str
+    field_path: str | None = None
+    needs: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return RULES[self.rule].message
+
+    def validation(self) -> dict[str, str]:
+        out = {"rule": self.expression, "message": self.message}
+        if self.field_path is not None:
+            out["fieldPath"] = self.field_path
+        return out
+
+
+def _canonical(enum_type: Any, spelling: str) -> str | None:
+    """What the function reads ``spelling`` as; None for Planton's *_UNSPECIFIED."""
+    try:
+        return str(TypeAdapter(enum_type).validate_python(spelling))
+    except ValidationError:
+        return None
+
+
+def _spellings(enum_type: Any, *canonical: str | None) -> list[str]:
+    """Every accepted spelling that the function reads as one of ``canonical``."""
+    return [s for s in accepted_spellings(enum_type) if _canonical(enum_type, s) in canonical]
+
+
+def _in(expr: str, values: Iterable[str]) -> str:
+    return f"{expr} in [{', '.join(repr(v) for v in values)}]"
+
+
+_HASH = _spellings(KeyType, "HASH")
+_RANGE = _spellings(KeyType, "RANGE")
+_PROVISIONED = _spellings(BillingMode, "PROVISIONED")
+_ON_DEMAND = _spellings(BillingMode, "PAY_PER_REQUEST")
+_BILLING_UNSET = _spellings(BillingMode, None)
+_STREAM_UNSET = _spellings(StreamViewType, None)
+_INCLUDE = _spellings(ProjectionType, "INCLUDE")
+# Tag keys must not start with aws: in any case; startsWith keeps the cost
+# independent of the key's length, which a map key's schema cannot bound.
+# CEL has no case folding here, so every capitalisation of each reserved prefix.
+_AWS_PREFIXES = [
+    "".join(chars)
+    for prefix in TAG_RESERVED_PREFIXES
+    for chars in itertools.product(*(dict.fromkeys((c.lower(), c.upper())) for c in prefix))
+]
+
+
+def _or_empty(listing: str) -> str:
+    """A list field that may be absent, as a list."""
+    parent, _, name = listing.rpartition(".")
+    return f"(has({parent}.{name}) ? {listing} : [])"
+
+
+def _count(keys: str, spellings: list[str]) -> str:
+    return f"{keys}.filter(k, {_in('k.keyType', spellings)}).size()"
+
+
+def _key_shape(lsi: bool) -> str:
+    ranges = "== 1" if lsi else "<= 1"
+    return f"{_count('self', _HASH)} == 1 && {_count('self', _RANGE)} {ranges}"
+
+
+_DISTINCT = "size(self) != 2 || self[0].attributeName != self[1].attributeName"
+
+
+def _units(pt: str, name: str) -> str:
+    return f"(has({pt}.{name}) ? {pt}.{name} : 0)"
+
+
+def _throughput_ok(owner: str) -> str:
+    """The function's _throughput_ok for ``owner.provisionedThroughput``."""
+    pt = f"{owner}.provisionedThroughput"
+    read, write = _units(pt, "readCapacityUnits"), _units(pt, "writeCapacityUnits")
+    provisioned = f"has({pt}) && {read} > 0 && {write} > 0"
+    on_demand = f"!has({pt}) || ({read} == 0 && {write} == 0)"
+    return (
+        f"{_in('self.billingMode', _PROVISIONED)} ? ({provisioned}) : "
+        f"{_in('self.billingMode', _ON_DEMAND)} ? ({on_demand}) : true"
+    )
+
+
+_GSIS = _or_empty("self.globalSecondaryIndexes")
+_LSIS = _or_empty("self.localSecondaryIndexes")
+_INDEX_NAMES = f"({_GSIS}.map(i, i.name) + {_LSIS}.map(i, i.name))"
+
+
+def _defined(key: str) -> str:
+    return f"self.attributeDefinitions.exists(a, a.name == {key}.attributeName)"
+
+
+def _used(attr: str) -> str:
+    def in_keys(keys: str) -> str:
+        return f"{keys}.exists(k, k.attributeName == {attr}.name)"
+
+    return (
+        f"{in_keys('self.keySchema')} || {_GSIS}.exists(g, {in_keys('g.keySchema')}) || "
+        f"{_LSIS}.exists(l, {in_keys('l.keySchema')})"
+    )
+
+
+def _first(keys: str, spellings: list[str]) -> str:
+    return f"{keys}.filter(k, {_in('k.keyType', spellings)})"
+
+
+def _projected(indexes: str) -> str:
+    p = "i.projection"
+    return (
+        f"{indexes}.map(i, has({p}) && has({p}.nonKeyAttributes) ? size({p}.nonKeyAttributes) : 0)"
+    )
+
+
+def _has(base: str, *fields: str) -> str:
+    """has() along a path, each step guarded: CEL's has() needs its parent to exist."""
+    return " && ".join(f"has({'.'.join((base, *fields[: i + 1]))})" for i in range(len(fields)))
+
+
+def _explicit(owner: str, dim: str, name: str, otherwise: str) -> str:
+    """An autoscaling number the spec sets at ``owner``, else ``otherwise``."""
+    path = f"{owner}.autoScaling.{dim}.{name}"
+    return f"({_has(owner, 'autoScaling', dim, name)} ? {path} : {otherwise})"
+
+
+def _scaling_enabled(owner: str) -> str:
+    return f"(!has({owner}.autoScaling.enabled) || {owner}.autoScaling.enabled)"
+
+
+_TABLE_SCALES = f"(has(self.autoScaling) && {_scaling_enabled('self')})"
+
+
+def _gsi_scales(g: str) -> str:
+    # A GSI's own block is enabled unless it says otherwise; without one it follows the table.
+    return f"(has({g}.autoScaling) ? {_scaling_enabled(g)} : {_TABLE_SCALES})"
+
+
+# Sentinels for "not set": minCapacity is at least 1, maxCapacity at most CAPACITY_MAX.
+_NO_MIN, _NO_MAX = 0, CAPACITY_MAX + 1
+
+
+def _bounds(owner: str, dim: str) -> tuple[str, str]:
+    """The explicit (minCapacity, maxCapacity) for the table or a GSI, inheriting the table's."""
+    table_min = _explicit("self", dim, "minCapacity", str(_NO_MIN))
+    table_max = _explicit("self", dim, "maxCapacity", str(_NO_MAX))
+    if owner == "self":
+        return table_min, table_max
+    return (
+        _explicit(owner, dim, "minCapacity", table_min),
+        _explicit(owner, dim, "maxCapacity", table_max),
+    )
+
+
+def _min_le_max(owner: str) -> str:
+    return " && ".join("{} <= {}".format(*_bounds(owner, dim)) for dim in ("read", "write"))
+
+
+def _capacity_in_range(owner: str) -> str:
+    # With a default minCapacity (the capacity itself) or maxCapacity (at least
+    # four times it) the capacity is in range; only explicit bounds can exclude it.
+    parts = []
+    for dim, units in (("read", "readCapacityUnits"), ("write", "writeCapacityUnits")):
+        lo, hi = _bounds(owner, dim)
+        cap = _units(f"{owner}.provisionedThroughput", units)
+        cap = f"(has({owner}.provisionedThroughput) ? {cap} : 0)"
+        # min > max is autoscaling_min_le_max's to report; a zero capacity the
+        # throughput rules'.
+        parts.append(f"({lo} > {hi} || {cap} == 0 || ({cap} >= {lo} && {cap} <= {hi}))")
+    return " && ".join(parts)
+
+
+_SCALING_ON_DEMAND = f"(has(self.billingMode) && {_in('self.billingMode', _ON_DEMAND)})"
+
+
+_TABLE_HASH = _first("self.keySchema", _HASH)
+_LSI_HASH = _first("l.keySchema", _HASH)
+
+# Rule id -> CEL, in the order validation.py checks. Every id in RULES is here
+# or in FUNCTION_ONLY, or is a schema-level rule the structural schema enforces.
+CEL_RULES: tuple[CelRule, ...] = (
+    CelRule(
+        "billing_mode_set",
+        "spec",
+        f"!has(self.billingMode) || !({_in('self.billingMode', _BILLING_UNSET)})",
+        ".billingMode",
+    ),
+    CelRule("table_key_schema_shape", "spec.keySchema", _key_shape(lsi=False)),
+    CelRule("key_attributes_distinct", "spec.keySchema", _DISTINCT),
+    CelRule("gsi_key_schema_shape", "spec.globalSecondaryIndexes[].keySchema", _key_shape(False)),
+    CelRule("key_attributes_distinct", "spec.globalSecondaryIndexes[].keySchema", _DISTINCT),
+    CelRule("lsi_key_schema_shape", "spec.localSecondaryIndexes[].keySchema", _key_shape(True)),
+    CelRule("key_attributes_distinct", "spec.localSecondaryIndexes[].keySchema", _DISTINCT),
+    CelRule(
+        "key_attribute_defined",
+        "spec",
+        f"self.keySchema.all(k, {_defined('k')}) && "
+        f"{_GSIS}.all(g, g.keySchema.all(k, {_defined('k')})) && "
+        f"{_LSIS}.all(l, l.keySchema.all(k, {_defined('k')}))",
+    ),
+    CelRule(
+        "attribute_names_unique",
+        "spec.attributeDefinitions",
+        "self.all(a, self.exists_one(b, b.name == a.name))",
+    ),
+    CelRule(
+        "attribute_definition_used",
+        "spec",
+        f"self.attributeDefinitions.all(a, {_used('a')})",
+        ".attributeDefinitions",
+    ),
+    CelRule(
+        "provisioned_requires_throughput",
+        "spec",
+        f"!has(self.billingMode) || ({_throughput_ok('self')})",
+        ".provisionedThroughput",
+        needs=("billingMode",),
+    ),
+    CelRule(
+        "gsi_throughput_matches_billing",
+        "spec",
+        f"!has(self.billingMode) || {_GSIS}.all(g, {_throughput_ok('g')})",
+        ".globalSecondaryIndexes",
+        needs=("billingMode",),
+    ),
+    CelRule(
+        "index_names_unique",
+        "spec",
+        f"{_INDEX_NAMES}.all(n, {_INDEX_NAMES}.exists_one(m, m == n))",
+    ),
+    CelRule(
+        "lsi_requires_table_range_key",
+        "spec",
+        f"size({_LSIS}) == 0 || self.keySchema.exists(k, {_in('k.keyType', _RANGE)})",
+        ".localSecondaryIndexes",
+    ),
+    CelRule(
+        "lsi_uses_table_hash_key",
+        "spec",
+        f"size({_TABLE_HASH}) == 0 || {_LSIS}.all(l, size({_LSI_HASH}) == 0 || "
+        f"{_LSI_HASH}[0].attributeName == {_TABLE_HASH}[0].attributeName)",
+        ".localSecondaryIndexes",
+    ),
+    *(
+        CelRule(
+            "include_requires_attributes",
+            f"spec.{kind}[].projection",
+            f"(has(self.type) && {_in('self.type', _INCLUDE)}) == "
+            "(has(self.nonKeyAttributes) && size(self.nonKeyAttributes) > 0)",
+            ".nonKeyAttributes",
+        )
+        for kind in ("globalSecondaryIndexes", "localSecondaryIndexes")
+    ),
+    *(
+        CelRule(
+            "non_key_attributes_unique",
+            f"spec.{kind}[].projection.nonKeyAttributes",
+            "self.all(a, self.exists_one(b, b == a))",
+        )
+        for kind in ("globalSecondaryIndexes", "localSecondaryIndexes")
+    ),
+    CelRule(
+        "projected_attributes_max",
+        "spec",
+        # sum() is from the Kubernetes CEL lists library.
+        f"({_projected(_GSIS)} + {_projected(_LSIS)}).sum() <= {MAX_PROJECTED_ATTRIBUTES}",
+    ),
+    CelRule(
+        "stream_view_requires_enabled",
+        "spec",
+        "(has(self.streamEnabled) && self.streamEnabled) == "
+        f"(has(self.streamViewType) && !({_in('self.streamViewType', _STREAM_UNSET)}))",
+        ".streamViewType",
+    ),
+    CelRule(
+        "ttl_attribute_when_enabled",
+        "spec.ttl",
+        "(has(self.enabled) && self.enabled) == "
+        "(has(self.attributeName) && size(self.attributeName) > 0)",
+        ".attributeName",
+    ),
+    CelRule(
+        "kms_key_requires_encryption",
+        "spec.serverSideEncryption",
+        "!has(self.kmsKeyArn) || size(self.kmsKeyArn) == 0 || (has(self.enabled) && self.enabled)",
+        ".kmsKeyArn",
+    ),
+    CelRule(
+        "kms_key_arn_format",
+        "spec.serverSideEncryption.kmsKeyArn",
+        f"size(self) == 0 || self.matches({KMS_ARN.pattern!r})",
+    ),
+    CelRule(
+        "autoscaling_requires_provisioned",
+        "spec",
+        f"!{_SCALING_ON_DEMAND} || (!{_TABLE_SCALES} && "
+        f"{_GSIS}.all(g, !has(g.autoScaling) || !{_scaling_enabled('g')}))",
+        needs=("billingMode",),
+    ),
+    # Table and GSIs apart: each rule then stays readable in the XRD.
+    CelRule(
+        "autoscaling_min_le_max",
+        "spec",
+        f"{_SCALING_ON_DEMAND} || !{_TABLE_SCALES} || ({_min_le_max('self')})",
+    ),
+    CelRule(
+        "autoscaling_min_le_max",
+        "spec",
+        f"{_SCALING_ON_DEMAND} || {_GSIS}.all(g, !{_gsi_scales('g')} || ({_min_le_max('g')}))",
+    ),
+    CelRule(
+        "autoscaling_capacity_in_range",
+        "spec",
+        f"{_SCALING_ON_DEMAND} || !{_TABLE_SCALES} || ({_capacity_in_range('self')})",
+        ".provisionedThroughput",
+    ),
+    CelRule(
+        "autoscaling_capacity_in_range",
+        "spec",
+        f"{_SCALING_ON_DEMAND} || "
+        f"{_GSIS}.all(g, !{_gsi_scales('g')} || ({_capacity_in_range('g')}))",
+        ".globalSecondaryIndexes",
+    ),
+    CelRule(
+        "tag_key_format",
+        "spec.tags",
+        f"self.all(k, size(k) >= 1 && size(k) <= {TAG_KEY_MAX} && "
+        f"!{list(_AWS_PREFIXES)!r}.exists(p, k.startsWith(p)))",
+    ),
+    CelRule("tag_value_format", "spec.tags", f"self.all(k, size(self[k]) <= {TAG_VALUE_MAX})"),
+)
+
+# Views of the catalogue, for the tests and docs: what the structural schema
+# enforces, and what only the function can check (with the reason).
+SCHEMA_RULES = tuple(r.id for r in RULES.values() if r.admission == "schema")
+FUNCTION_ONLY: dict[str, str] = {r.id: r.why for r in RULES.values() if r.admission == "function"}
+
+
+def _place(schema: dict[str, Any], at: str) -> dict[str, Any]:
+    """The schema node at a path like ``spec.globalSecondaryIndexes[].keySchema``."""
+    node = schema
+    for part in at.split("."):
+        name, items = part.removesuffix("[]"), part.endswith("[]")
+        node = node["properties"][name]
+        if items:
+            node = node["items"]
+    return node
+
+
+def place_rules(schema: dict[str, Any]) -> dict[str, Any]:
+    """Attach every CEL rule to its node of the XR's openAPIV3Schema; returns the schema."""
+    for cel in CEL_RULES:
+        _place(schema, cel.at).setdefault("x-kubernetes-validations", []).append(cel.validation())
+    return schema

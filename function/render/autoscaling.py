@@ -1,0 +1,201 @@
+"""Application Auto Scaling for the table and its GSIs: Targets, then Policies.
+
+For each autoscaled table or index and each dimension (read, write) this
+renders one scalable Target and one target-tracking Policy. AWS refuses a
+Target for a table or index that does not exist yet and a Policy for a Target
+that is not registered, so each waits for what it depends on: Targets for the
+observed Table to be Ready (and to have the index), a Policy for its Target to
+be Ready. Waiting is sticky: once a resource is in the observed state it keeps
+being rendered, because dropping it from desired state would make Crossplane
+delete it whenever the table or target goes briefly unready.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from function.api.autoscaling import DIMENSIONS, Dimension, Scaled
+from function.render.apis import POLICY, TARGET
+from function.render.capacity import gsis_handed_over
+from function.render.context import RenderContext
+from function.render.contribution import Contribution
+from function.render.status import at_provider, ready_in
+from function.render.table import TABLE_NAME
+
+__all__ = [
+    "autoscaling_contribution",
+    "policy_name",
+    "render_scalable_target",
+    "render_scaling_policy",
+    "resource_id",
+    "scalable_dimension",
+    "target_name",
+]
+
+SERVICE_NAMESPACE = "dynamodb"
+POLICY_TYPE = "TargetTrackingScaling"
+_METRIC = {"read": "DynamoDBReadCapacityUtilization", "write": "DynamoDBWriteCapacityUtilization"}
+_UNITS = {"read": "ReadCapacityUnits", "write": "WriteCapacityUnits"}
+
+# Longest slugs that keep "index-<slug>-write-target" within 63 characters,
+# with and without the 9-character ".<hash>" suffix.
+_SLUG_MAX = 63 - len("index-") - len("-write-target")
+_HASHED_SLUG_MAX = _SLUG_MAX - 9
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _index_slug(index: str) -> str:
+    """A readable, stable, collision-free stand-in for a GSI name.
+
+    Names already lowercase letters, digits and dashes (and short) are used as
+    they are. Any other name gets a lowercased, dashed form plus ``.`` and a
+    hash of the original: plain names never contain ``.``, so a hashed slug
+    can never equal another index's plain one.
+    """
+    slug = _NOT_SLUG.sub("-", index.lower()).strip("-")
+    if slug == index and len(slug) <= _SLUG_MAX:
+        return slug
+    digest = hashlib.sha256(index.encode()).hexdigest()[:8]
+    slug = slug[:_HASHED_SLUG_MAX].rstrip("-")
+    return f"{slug}.{digest}" if slug else digest
+
+
+def _scope(index: str | None) -> str:
+    return "table" if index is None else f"index-{_index_slug(index)}"
+
+
+def target_name(index: str | None, dim: Dimension) -> str:
+    """Resource name of a Target: ``table-read-target``, ``index-<gsi>-read-target``."""
+    return f"{_scope(index)}-{dim}-target"
+
+
+def policy_name(index: str | None, dim: Dimension) -> str:
+    """Resource name of a Policy: ``table-read-policy``, ``index-<gsi>-read-policy``."""
+    return f"{_scope(index)}-{dim}-policy"
+
+
+def resource_id(table_name: str, index: str | None) -> str:
+    """Application Auto Scaling's ResourceId: ``table/NAME`` or ``table/NAME/index/INDEX``."""
+    return f"table/{table_name}" if index is None else f"table/{table_name}/index/{index}"
+
+
+def scalable_dimension(index: str | None, dim: Dimension) -> str:
+    """``dynamodb:table:ReadCapacityUnits``, ``dynamodb:index:WriteCapacityUnits``, ..."""
+    kind = "table" if index is None else "index"
+    return f"dynamodb:{kind}:{_UNITS[dim]}"
+
+
+def _scaling_ref(ctx: RenderContext, scaled: Scaled, dim: Dimension) -> dict[str, Any]:
+    return {
+        "resourceId": resource_id(ctx.table_name, scaled.index),
+        "scalableDimension": scalable_dimension(scaled.index, dim),
+        "serviceNamespace": SERVICE_NAMESPACE,
+    }
+
+
+def render_scalable_target(ctx: RenderContext, scaled: Scaled, dim: Dimension) -> dict[str, Any]:
+    """The ScalableTarget: which capacity the autoscaler may move, and how far."""
+    target = ctx.skeleton(TARGET)
+    fp = target["spec"]["forProvider"]
+    settings = scaled.dimension(dim)
+    fp.update(_scaling_ref(ctx, scaled, dim))
+    fp["minCapacity"] = settings.min_capacity
+    fp["maxCapacity"] = settings.max_capacity
+    if ctx.spec.tags:
+        fp["tags"] = dict(ctx.spec.tags)
+    return target
+
+
+def render_scaling_policy(ctx: RenderContext, scaled: Scaled, dim: Dimension) -> dict[str, Any]:
+    """The target-tracking ScalingPolicy that holds utilization at the target."""
+    # A policy name is unique per scalable target, so the metric name suffices;
+    # it contains no "/", which the provider's policy identifier splits on.
+    policy = ctx.skeleton(POLICY, external_name=_METRIC[dim])
+    fp = policy["spec"]["forProvider"]
+    settings = scaled.dimension(dim)
+    fp["policyType"] = POLICY_TYPE
+    fp.update(_scaling_ref(ctx, scaled, dim))
+    fp["targetTrackingScalingPolicyConfiguration"] = {
+        "predefinedMetricSpecification": {"predefinedMetricType": _METRIC[dim]},
+        "targetValue": settings.target_utilization,
+        "scaleInCooldown": settings.scale_in_cooldown,
+        "scaleOutCooldown": settings.scale_out_cooldown,
+    }
+    return policy
+
+
+def _observed_indexes(observed_table: Any) -> list[dict[str, Any]]:
+    gsis = at_provider(observed_table).get("globalSecondaryIndex")
+    return [g for g in gsis if isinstance(g, dict)] if isinstance(gsis, list) else []
+
+
+def _gsi_drift(ctx: RenderContext, scaled: list[Scaled], observed_table: Any) -> list[str]:
+    """GSI changes the provider will not apply while the GSI list is in initProvider."""
+    if not at_provider(observed_table):
+        return []  # the table does not exist yet: initProvider creates every index
+    live = {g.get("name"): g for g in _observed_indexes(observed_table)}
+    wanted = {g.name for g in ctx.spec.global_secondary_indexes}
+    why = (
+        "is not applied while GSIs are autoscaled (the provider only creates the "
+        "globalSecondaryIndex list, in spec.initProvider, with the table); set "
+        "autoScaling.enabled: false on every GSI to apply it, then enable autoscaling again"
+    )
+    warnings = [
+        f"spec.globalSecondaryIndexes: adding index {name!r} {why}"
+        for name in sorted(wanted - live.keys())
+    ]
+    warnings += [
+        f"spec.globalSecondaryIndexes: removing index {name!r} {why}"
+        for name in sorted(k for k in live.keys() - wanted if isinstance(k, str))
+    ]
+    # Fixed capacity of an opted-out index is ignored along with the list.
+    autoscaled_indexes = {s.index for s in scaled}
+    for i, gsi in enumerate(ctx.spec.global_secondary_indexes):
+        pt, now = gsi.provisioned_throughput, live.get(gsi.name)
+        if gsi.name in autoscaled_indexes or pt is None or now is None:
+            continue
+        want = (pt.read_capacity_units, pt.write_capacity_units)
+        have = (now.get("readCapacity"), now.get("writeCapacity"))
+        if None not in have and want != have:
+            warnings.append(
+                f"spec.globalSecondaryIndexes[{i}].provisionedThroughput: changing the capacity "
+                f"of index {gsi.name!r} from {have[0]}/{have[1]} to {want[0]}/{want[1]} "
+                f"(read/write) {why}"
+            )
+    return warnings
+
+
+def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contribution:
+    """Targets and Policies for every autoscaled table and GSI, in dependency order."""
+    out = Contribution()
+    scaled = ctx.autoscaled
+    if not scaled:
+        return out
+    observed_table = observed.get(TABLE_NAME)
+    table_ready = ready_in(observed, TABLE_NAME)
+    live_indexes = {g.get("name") for g in _observed_indexes(observed_table)}
+    if gsis_handed_over(scaled):
+        out.warnings.extend(_gsi_drift(ctx, scaled, observed_table))
+
+    waiting_for_table = False
+    for unit in scaled:
+        exists = unit.index is None or unit.index in live_indexes
+        for dim in DIMENSIONS:
+            t_name, p_name = target_name(unit.index, dim), policy_name(unit.index, dim)
+            if not ((table_ready and exists) or t_name in observed):
+                if table_ready:
+                    out.pending.append(f"{t_name} waits for index {unit.index!r} to exist")
+                else:
+                    waiting_for_table = True
+                continue
+            out.resources[t_name] = render_scalable_target(ctx, unit, dim)
+            if ready_in(observed, t_name) or p_name in observed:
+                out.resources[p_name] = render_scaling_policy(ctx, unit, dim)
+            else:
+                out.pending.append(f"{p_name} waits for {t_name} to be ready")
+    if waiting_for_table:
+        out.pending.insert(0, "autoscaling targets wait for the table to be ready")
+    return out

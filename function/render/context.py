@@ -1,0 +1,54 @@
+"""The facts every renderer shares: the defaulted spec and where resources go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from function.api.autoscaling import Scaled
+from function.api.input import FunctionInput
+from function.api.spec import AwsDynamodbSpec
+from function.render.apis import ApiKind
+from function.render.composite import Composite
+
+__all__ = ["EXTERNAL_NAME", "RenderContext"]
+
+EXTERNAL_NAME = "crossplane.io/external-name"
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """A validated, defaulted request, ready to render."""
+
+    spec: AwsDynamodbSpec
+    table_name: str
+    composite: Composite
+    fn_input: FunctionInput
+    # What to autoscale (api/autoscaling.py's autoscaled), worked out once per request.
+    autoscaled: list[Scaled] = field(default_factory=list)
+
+    @property
+    def region(self) -> str:
+        """Validation guarantees a region before anything renders."""
+        return self.spec.region or ""
+
+    def skeleton(self, api: ApiKind, external_name: str | None = None) -> dict[str, Any]:
+        """A managed resource with apiVersion, kind, metadata and providerConfigRef."""
+        namespaced = self.composite.namespaced
+        metadata: dict[str, Any] = {}
+        if namespaced:
+            metadata["namespace"] = self.composite.namespace
+        if external_name is not None:
+            metadata["annotations"] = {EXTERNAL_NAME: external_name}
+        spec: dict[str, Any] = {"forProvider": {"region": self.region}}
+        name = self.fn_input.provider_config_name
+        if name is not None:
+            ref: dict[str, str] = {"name": name}
+            if namespaced:
+                ref["kind"] = self.fn_input.provider_config_kind
+            spec["providerConfigRef"] = ref
+        resource: dict[str, Any] = {"apiVersion": api.api_version(namespaced), "kind": api.kind}
+        if metadata:
+            resource["metadata"] = metadata
+        resource["spec"] = spec
+        return resource

@@ -1,0 +1,46 @@
+"""Which actions Crossplane may take on the Table: deletion safety and autoscaling.
+
+Two needs narrow Crossplane's default (every action, delete with the claim):
+
+- Deletion protection. With ``deletionProtectionEnabled: true`` AWS refuses
+  DeleteTable; left at the default, deleting the claim would make the provider
+  call DeleteTable forever and the managed resource would never go away.
+  Leaving the table, and its data, in AWS lets the managed resource go:
+  cluster-scoped Tables (``dynamodb.aws.upbound.io``) get ``deletionPolicy:
+  Orphan``; namespaced Tables (``dynamodb.aws.m.upbound.io``) have no
+  deletionPolicy field, so they get ``managementPolicies`` without ``Delete``.
+- Autoscaling. Late initialization would copy the capacity the autoscaler
+  manages back into ``forProvider`` (function/render/capacity.py), so an
+  autoscaled Table is managed without ``LateInitialize``.
+
+Crossplane ignores ``deletionPolicy`` once ``managementPolicies`` is not the
+default, so a protected table whose policies are narrowed anyway (autoscaled)
+loses ``Delete`` from them too, in either scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from function.render.context import RenderContext
+
+__all__ = ["ALL_ACTIONS", "set_management_policies"]
+
+ALL_ACTIONS = ("Observe", "Create", "Update", "Delete", "LateInitialize")
+
+
+def set_management_policies(table: dict[str, Any], ctx: RenderContext) -> None:
+    """Set managementPolicies and deletionPolicy on a rendered Table; defaults stay unsaid."""
+    protected = ctx.spec.deletion_protection_enabled
+    namespaced = ctx.composite.namespaced
+    narrowed = bool(ctx.autoscaled)
+    dropped: set[str] = set()
+    if narrowed:
+        dropped.add("LateInitialize")
+    if protected and (narrowed or namespaced):
+        dropped.add("Delete")
+    spec = table.setdefault("spec", {})
+    if dropped:
+        spec["managementPolicies"] = [a for a in ALL_ACTIONS if a not in dropped]
+    if protected and not namespaced:
+        spec["deletionPolicy"] = "Orphan"

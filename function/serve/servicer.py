@@ -1,0 +1,112 @@
+"""The gRPC servicer: protobuf in, the pure core, protobuf out. Nothing else."""
+
+from __future__ import annotations
+
+import grpc
+from crossplane.function import logging, response
+from crossplane.function.proto.v1 import run_function_pb2 as fnv1
+from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
+
+from function.compose import Outcome, Request, compose
+from function.render.table import TABLE_NAME
+from function.safety.guards import carried_forward
+from function.serve.cache import ResponseCache
+from function.serve.structs import LazyResources, Omit, fill_struct, struct_to_dict
+
+__all__ = ["FunctionRunner"]
+
+_SEVERITY = {
+    "Fatal": fnv1.SEVERITY_FATAL,
+    "Warning": fnv1.SEVERITY_WARNING,
+    "Normal": fnv1.SEVERITY_NORMAL,
+}
+
+
+# The core never reads the composite's resourceRefs (Crossplane's list of every
+# composed resource), and converting it costs more the more resources there are.
+_UNREAD: Omit = {"spec": {"resourceRefs": None, "crossplane": {"resourceRefs": None}}}
+
+
+def to_request(req: fnv1.RunFunctionRequest) -> Request:
+    """The plain-data view of a RunFunctionRequest that the core reads."""
+    return Request(
+        composite=struct_to_dict(req.observed.composite.resource, _UNREAD),
+        observed=LazyResources(req.observed.resources),
+        input=struct_to_dict(req.input) if req.HasField("input") else None,
+    )
+
+
+def write_outcome(outcome: Outcome, rsp: fnv1.RunFunctionResponse) -> None:
+    """Write the core's outcome into a response that already carries the request's desired state."""
+    for result in outcome.results:
+        rsp.results.append(
+            fnv1.Result(
+                severity=_SEVERITY[result.severity],
+                message=result.message,
+                reason=result.reason or None,
+                target=fnv1.TARGET_COMPOSITE_AND_CLAIM,
+            )
+        )
+    if outcome.fatal:
+        # Desired state stays exactly as the request had it: Crossplane applies nothing.
+        return
+    xr = rsp.desired.composite
+    if outcome.status:
+        # Only status: a function must never write the composite's spec or metadata.
+        xr.resource.get_or_create_struct("status").update(outcome.status)
+    if outcome.pending:
+        # Crossplane would call the XR ready once every emitted resource is;
+        # resources still held back must keep it not ready.
+        xr.ready = fnv1.READY_FALSE
+    for key, value in outcome.connection_details.items():
+        xr.connection_details[key] = value
+    for name, composed in outcome.resources.items():
+        target = rsp.desired.resources[name]
+        target.resource.Clear()
+        fill_struct(target.resource, composed.body)
+        target.ready = fnv1.READY_TRUE if composed.ready else fnv1.READY_FALSE
+
+
+def keep_observed_table(req: fnv1.RunFunctionRequest, rsp: fnv1.RunFunctionResponse) -> None:
+    """A Fatal response never lacks a Table that exists: see guards.carried_forward for why."""
+    if TABLE_NAME in req.observed.resources and TABLE_NAME not in rsp.desired.resources:
+        observed = struct_to_dict(req.observed.resources[TABLE_NAME].resource)
+        rsp.desired.resources[TABLE_NAME].resource.update(carried_forward(observed))
+
+
+class FunctionRunner(grpcv1.FunctionRunnerServiceServicer):
+    """Runs the function for every RunFunctionRequest Crossplane sends."""
+
+    def __init__(self, cache: ResponseCache | None = None) -> None:
+        """Create a new FunctionRunner; ``cache`` keeps answers to repeated requests."""
+        self.log = logging.get_logger()
+        self.cache = ResponseCache() if cache is None else cache
+
+    async def RunFunction(  # noqa: N802 (gRPC's name)
+        self, req: fnv1.RunFunctionRequest, _: grpc.aio.ServicerContext | None
+    ) -> fnv1.RunFunctionResponse:
+        """Compose the table for one request; bad input becomes a Fatal result, never an error."""
+        key = self.cache.key(req)
+        cached = self.cache.get(key, req.meta.tag)
+        if cached is not None:
+            return cached
+        rsp = response.to(req)
+        try:
+            outcome = compose(to_request(req))
+        except Exception as exc:
+            self.log.error("cannot compose", tag=req.meta.tag, error=repr(exc))
+            rsp.results.append(
+                fnv1.Result(
+                    severity=fnv1.SEVERITY_FATAL,
+                    message=f"internal error, please report it: cannot compose table: {exc!r}",
+                    reason="InternalError",
+                    target=fnv1.TARGET_COMPOSITE_AND_CLAIM,
+                )
+            )
+            keep_observed_table(req, rsp)
+            return rsp  # not kept: an internal error may not recur
+        write_outcome(outcome, rsp)
+        if outcome.fatal:
+            keep_observed_table(req, rsp)
+        self.cache.put(key, rsp)
+        return rsp

@@ -1,0 +1,167 @@
+"""Fast conversions between protobuf Structs and plain Python data.
+
+The SDK's json_format-based helpers are correct but slow (hundreds of µs for
+one Table); these walk the Struct directly. Observed resources are converted
+lazily, only when the core asks for one by name, and a resource's readiness
+is read from its conditions alone: converting a whole observed resource to read
+one condition costs more than the whole RunFunction floor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from google.protobuf import struct_pb2
+
+from function.render.status import is_ready
+
+__all__ = ["LazyResources", "Omit", "fill_struct", "ready_of", "struct_to_dict", "to_struct"]
+
+# Keys to leave out of a conversion: None leaves the key out, a nested Omit
+# converts the key's object except what that names.
+Omit = Mapping[str, "Omit | None"]
+
+
+def _value(v: struct_pb2.Value) -> Any:
+    # Ordered by how often each kind occurs in a managed resource.
+    kind = v.WhichOneof("kind")
+    if kind == "string_value":
+        return v.string_value
+    if kind == "struct_value":
+        # Indexing the map is cheaper than its items(), which upb leaves to Python.
+        f = v.struct_value.fields
+        return {k: _value(f[k]) for k in f}
+    if kind == "list_value":
+        return [_value(x) for x in v.list_value.values]
+    if kind == "number_value":
+        n = v.number_value
+        # Kubernetes integers arrive as doubles; give them back as ints.
+        return int(n) if n.is_integer() and abs(n) < 2**53 else n
+    if kind == "bool_value":
+        return v.bool_value
+    return None
+
+
+def struct_to_dict(s: struct_pb2.Struct, omit: Omit | None = None) -> dict[str, Any]:
+    """A plain dict of a Struct; whole-number doubles become ints.
+
+    ``omit`` leaves out what nobody reads: ``{"spec": {"resourceRefs": None}}``
+    drops ``spec.resourceRefs`` and converts the rest.
+    """
+    f = s.fields
+    if not omit:
+        return {k: _value(f[k]) for k in f}
+    out: dict[str, Any] = {}
+    for k in f:
+        v = f[k]
+        if k not in omit:
+            out[k] = _value(v)
+            continue
+        inner = omit[k]
+        if inner is not None:
+            kind = v.WhichOneof("kind")
+            out[k] = struct_to_dict(v.struct_value, inner) if kind == "struct_value" else _value(v)
+    return out
+
+
+def _set(target: struct_pb2.Value, v: Any) -> None:
+    # Most leaves of a managed resource are strings: test for them first.
+    if isinstance(v, str):
+        target.string_value = v
+    elif isinstance(v, dict):
+        s = target.struct_value
+        s.SetInParent()
+        fill_struct(s, v)
+    elif v is True or v is False:
+        target.bool_value = v
+    elif isinstance(v, int | float):
+        target.number_value = v
+    elif isinstance(v, list | tuple):
+        lv = target.list_value
+        lv.SetInParent()
+        add = lv.values.add
+        for x in v:
+            _set(add(), x)
+    elif v is None:
+        target.null_value = struct_pb2.NULL_VALUE
+    else:
+        raise ValueError(f"cannot put a {type(v).__name__} in a protobuf Struct")
+
+
+def fill_struct(s: struct_pb2.Struct, d: Mapping[str, Any]) -> None:
+    """Set ``d``'s fields in ``s``, as ``Struct.update`` does, at about half its cost."""
+    fields = s.fields
+    for k, v in d.items():
+        _set(fields[k], v)
+
+
+def to_struct(d: Mapping[str, Any]) -> struct_pb2.Struct:
+    """A Struct of a plain dict (numbers become doubles, as in any Struct)."""
+    s = struct_pb2.Struct()
+    fill_struct(s, d)
+    return s
+
+
+def ready_of(resource: struct_pb2.Struct) -> bool:
+    """``status.is_ready`` of a resource, read in place: has it a Ready condition that is True?"""
+    fields = resource.fields
+    if "status" not in fields:
+        return False
+    status = fields["status"]
+    if (
+        status.WhichOneof("kind") != "struct_value"
+        or "conditions" not in status.struct_value.fields
+    ):
+        return False
+    conditions = status.struct_value.fields["conditions"]
+    if conditions.WhichOneof("kind") != "list_value":
+        return False
+    for c in conditions.list_value.values:
+        # A Value that is not an object reads as an empty one, and a field that
+        # is not a string reads as "": neither can pass for Ready and True.
+        f = c.struct_value.fields
+        if (
+            "type" in f
+            and "status" in f
+            and f["type"].string_value == "Ready"
+            and f["status"].string_value == "True"
+        ):
+            return True
+    return False
+
+
+class LazyResources(Mapping[str, Any]):
+    """Observed resources by name, each converted to a dict on first access."""
+
+    def __init__(self, resources: Mapping[str, Any]) -> None:
+        self._resources = resources
+        self._cache: dict[str, Any] = {}
+        self._ready: dict[str, bool] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._cache:
+            if name not in self._resources:
+                raise KeyError(name)
+            self._cache[name] = struct_to_dict(self._resources[name].resource)
+        return self._cache[name]
+
+    def ready(self, name: str) -> bool:
+        """Whether the resource is Ready, converting only its conditions."""
+        if name not in self._ready:
+            if name in self._cache:
+                self._ready[name] = is_ready(self._cache[name])
+            elif name not in self._resources:
+                self._ready[name] = False
+            else:
+                self._ready[name] = ready_of(self._resources[name].resource)
+        return self._ready[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._resources
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._resources)
+
+    def __len__(self) -> int:
+        return len(self._resources)
