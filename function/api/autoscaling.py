@@ -51,6 +51,7 @@ __all__ = [
     "autoscaling_checks",
     "check_autoscaling_billing",
     "check_autoscaling_bounds",
+    "dimension_scales",
     "gsi_autoscales",
     "plan_autoscaling",
     "table_autoscales",
@@ -257,6 +258,17 @@ def gsi_autoscales(spec: AwsDynamodbSpec, gsi: GlobalSecondaryIndex) -> bool:
     """
     own = gsi.auto_scaling
     return own.enabled if own is not None else table_autoscales(spec)
+
+
+def dimension_scales(
+    spec: AwsDynamodbSpec, gsi: GlobalSecondaryIndex | None, dim: Dimension
+) -> bool:
+    """Whether a dimension scales when its table or GSI does: the index's say, the table's, true."""
+    for block in (gsi.auto_scaling if gsi is not None else None, spec.auto_scaling):
+        own = _dimension_block(block, dim)
+        if own is not None and own.enabled is not None:
+            return own.enabled
+    return True
 
 
 def _each_unit(spec: AwsDynamodbSpec) -> Iterator[_Unit]:

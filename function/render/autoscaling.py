@@ -75,8 +75,14 @@ def _scaling_ref(ctx: RenderContext, scaled: Scaled, dim: Dimension) -> dict[str
     }
 
 
-def render_scalable_target(ctx: RenderContext, scaled: Scaled, dim: Dimension) -> dict[str, Any]:
-    """The ScalableTarget: which capacity the autoscaler may move, and how far."""
+def render_scalable_target(
+    ctx: RenderContext, scaled: Scaled, dim: Dimension, scheduled: bool = True
+) -> dict[str, Any]:
+    """The ScalableTarget: which capacity the autoscaler may move, and how far.
+
+    ``scheduled``: whether the dimension's schedules run on this target (in the
+    table's own region, not in replica regions).
+    """
     target = ctx.skeleton(TARGET)
     fp = target["spec"]["forProvider"]
     settings = scaled.scaling(dim)
@@ -85,7 +91,8 @@ def render_scalable_target(ctx: RenderContext, scaled: Scaled, dim: Dimension) -
     fp["maxCapacity"] = settings.max_capacity
     if ctx.spec.tags:
         fp["tags"] = dict(ctx.spec.tags)
-    hand_bounds_to_schedules(target, scaled, dim)
+    if scheduled:
+        hand_bounds_to_schedules(target, scaled, dim)
     return target
 
 
