@@ -25,6 +25,7 @@ from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
+from function.render.create_source import keep_create_sources
 from function.render.insights import insights_contribution
 from function.render.replicas import replica_autoscaling_contribution, replica_blocks
 from function.render.status import connection_details, ready_in, table_outputs
@@ -103,7 +104,9 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
     replicas, waiting = replica_blocks(ctx, observed)
     if replicas:
         table["spec"]["forProvider"]["replica"] = replicas
-    return Contribution(resources={TABLE_NAME: table}, pending=waiting)
+    # What the table was created from stays as it was (render/create_source.py).
+    warnings = keep_create_sources(table, observed.get(TABLE_NAME))
+    return Contribution(resources={TABLE_NAME: table}, pending=waiting, warnings=warnings)
 
 
 # Each renderer adds its resources; later renderers may depend on earlier ones' output.

@@ -229,3 +229,65 @@ def test_long_schedule_names_stay_within_63_characters_and_apart() -> None:
     b = schedule_name(index, "write", "a" * 31 + "b")
     assert len(a) <= 63 and len(b) <= 63 and a != b
     assert schedule_name(None, "read", "peak") == "table-read-schedule-peak"
+
+
+IMPORT: dict[str, Any] = {
+    "importTable": {
+        "bucket": "exports.example-corp",
+        "keyPrefix": "orders/",
+        "inputFormat": "CSV",
+        "inputCompressionType": "GZIP",
+        "csv": {"delimiter": ";", "headerList": ["pk"]},
+    }
+}
+RESTORE: dict[str, Any] = {"restoreSourceName": "orders-prod", "restoreToLatestTime": True}
+
+
+@pytest.mark.parametrize("namespaced", [False, True], ids=["cluster", "namespaced"])
+def test_create_sources_are_rendered_for_a_new_table(namespaced: bool) -> None:
+    imported = render(IMPORT, namespaced=namespaced)
+    assert table_fp(imported)["importTable"] == {
+        "inputFormat": "CSV",
+        "s3BucketSource": {"bucket": "exports.example-corp", "keyPrefix": "orders/"},
+        "inputCompressionType": "GZIP",
+        "inputFormatOptions": {"csv": {"delimiter": ";", "headerList": ["pk"]}},
+    }
+    restored = render(RESTORE, namespaced=namespaced)
+    fp = table_fp(restored)
+    assert (fp["restoreSourceName"], fp["restoreToLatestTime"]) == ("orders-prod", True)
+    assert "importTable" not in fp
+    assert_valid_for_the_provider(imported)
+    assert_valid_for_the_provider(restored)
+
+
+def _warnings(outcome: Outcome) -> list[str]:
+    return [r.message for r in outcome.results if r.severity == "Warning"]
+
+
+@pytest.mark.parametrize(
+    ("created_with", "now", "kept"),
+    [
+        (RESTORE, {}, {"restoreSourceName": "orders-prod", "restoreToLatestTime": True}),
+        (RESTORE, {"restoreSourceName": "other", "restoreToLatestTime": True}, None),
+        (IMPORT, {}, None),
+        ({}, RESTORE, {}),
+    ],
+    ids=["restore-removed", "restore-changed", "import-removed", "restore-added-later"],
+)
+def test_an_existing_table_keeps_what_it_was_created_from(
+    created_with: dict[str, Any], now: dict[str, Any], kept: dict[str, Any] | None
+) -> None:
+    observed = {"table": ready_table(render(created_with))}
+    outcome = render(now, observed)
+    fp = table_fp(outcome)
+    before = table_fp(render(created_with))
+    keys = ("restoreSourceName", "restoreSourceTableArn", "restoreDateTime")
+    keys += ("restoreToLatestTime", "importTable")
+    want = {k: before[k] for k in keys if k in before} if kept is None else kept
+    assert {k: fp[k] for k in keys if k in fp} == want
+    assert any("has no effect on an existing table" in w for w in _warnings(outcome))
+
+
+def test_unchanged_create_sources_warn_about_nothing() -> None:
+    observed = {"table": ready_table(render(RESTORE))}
+    assert not any("restore" in w for w in _warnings(render(RESTORE, observed)))

@@ -6,12 +6,20 @@ and ``autoscaling.py``, their limits in ``limits.py``.
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from pydantic import Field
 
 from function.api.base import Model
 from function.api.limits import (
+    ACCOUNT_ID_PATTERN,
+    ATTRIBUTE_NAME_MAX,
     CAPACITY_MAX,
+    MAX_CSV_HEADERS,
     RFC3339_PATTERN,
+    S3_BUCKET_MAX,
+    S3_BUCKET_PATTERN,
+    S3_KEY_PREFIX_MAX,
     SCHEDULE_EXPRESSION_MAX,
     SCHEDULE_EXPRESSION_PATTERN,
     SCHEDULE_NAME_MAX,
@@ -20,7 +28,7 @@ from function.api.limits import (
     TIMEZONE_PATTERN,
 )
 
-__all__ = ["ScheduledCapacity", "ScheduledScaling"]
+__all__ = ["CsvOptions", "ImportTable", "ScheduledCapacity", "ScheduledScaling"]
 
 
 class ScheduledCapacity(Model):
@@ -79,3 +87,45 @@ class ScheduledScaling(Model):
     write: ScheduledCapacity | None = Field(
         default=None, description="Write capacity bounds from this time on."
     )
+
+
+class CsvOptions(Model):
+    """How to read CSV input."""
+
+    delimiter: str | None = Field(
+        default=None, min_length=1, max_length=1, description="Field delimiter (default ,)."
+    )
+    header_list: list[Annotated[str, Field(min_length=1, max_length=ATTRIBUTE_NAME_MAX)]] = Field(
+        default_factory=list,
+        alias="headerList",
+        max_length=MAX_CSV_HEADERS,
+        description="Column names, when the files have no header line.",
+    )
+
+
+class ImportTable(Model):
+    """Create the table from data in S3 (DynamoDB ImportTable); used only when it is created."""
+
+    bucket: str = Field(
+        pattern=S3_BUCKET_PATTERN, max_length=S3_BUCKET_MAX, description="The S3 bucket."
+    )
+    bucket_owner: str | None = Field(
+        default=None,
+        alias="bucketOwner",
+        pattern=ACCOUNT_ID_PATTERN,
+        max_length=12,
+        description="Account id owning the bucket, when it is another account's.",
+    )
+    key_prefix: str | None = Field(
+        default=None,
+        alias="keyPrefix",
+        max_length=S3_KEY_PREFIX_MAX,
+        description="Key prefix of the objects to import.",
+    )
+    input_format: Literal["CSV", "DYNAMODB_JSON", "ION"] = Field(
+        alias="inputFormat", description="CSV, DYNAMODB_JSON or ION."
+    )
+    input_compression_type: Literal["GZIP", "ZSTD", "NONE"] | None = Field(
+        default=None, alias="inputCompressionType", description="GZIP, ZSTD or NONE (default)."
+    )
+    csv: CsvOptions | None = Field(default=None, description="CSV options; only with CSV.")

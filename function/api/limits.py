@@ -9,6 +9,7 @@ RegisterScalableTarget and TagResource.
 from __future__ import annotations
 
 __all__ = [
+    "ACCOUNT_ID_PATTERN",
     "ATTRIBUTE_NAME_MAX",
     "CAPACITY_MAX",
     "KMS_ARN_MAX",
@@ -16,6 +17,7 @@ __all__ = [
     "KMS_ARN_PREFIX",
     "KMS_ARN_SUFFIX",
     "MAX_ATTRIBUTE_DEFINITIONS",
+    "MAX_CSV_HEADERS",
     "MAX_GSIS",
     "MAX_KEY_ELEMENTS",
     "MAX_LSIS",
@@ -35,10 +37,15 @@ __all__ = [
     "REPLICA_REGION_MAX",
     "REPLICA_REGION_PATTERN",
     "RFC3339_PATTERN",
+    "S3_BUCKET_MAX",
+    "S3_BUCKET_PATTERN",
+    "S3_KEY_PREFIX_MAX",
     "SCHEDULE_EXPRESSION_MAX",
     "SCHEDULE_EXPRESSION_PATTERN",
     "SCHEDULE_NAME_MAX",
     "SCHEDULE_NAME_PATTERN",
+    "TABLE_ARN_MAX",
+    "TABLE_ARN_PATTERN",
     "TAG_KEY_MAX",
     "TAG_RESERVED_PREFIXES",
     "TAG_VALUE_MAX",
@@ -109,6 +116,15 @@ SCHEDULE_EXPRESSION_PATTERN = (
 TIMEZONE_MAX = 64
 TIMEZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+/-]*$"
 RFC3339_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
+
+# Create-time sources: restore from a point in time, import from S3.
+TABLE_ARN_MAX = 1024
+TABLE_ARN_PATTERN = r"^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[A-Za-z0-9_.-]{3,255}$"
+S3_BUCKET_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+S3_BUCKET_MAX = 63
+S3_KEY_PREFIX_MAX = 1024
+ACCOUNT_ID_PATTERN = r"^\d{12}$"
+MAX_CSV_HEADERS = 255
 
 # Bounds that keep lists small enough for the Kubernetes CEL cost budget; each is
 # at or above what AWS itself allows for a table definition.

@@ -294,6 +294,35 @@ RULES: dict[str, Rule] = _catalogue(
         "function",
         _OBSERVED,
     ),
+    # Create-time sources (function/api/table_options.py, function/render/create_source.py).
+    Rule(
+        "create_source_exclusive",
+        "a table is created either by a point-in-time restore (restoreSource*) or by an S3 "
+        "import (importTable), not both",
+        "aws",
+    ),
+    Rule(
+        "restore_source_exactly_one",
+        "a restore names exactly one source, restoreSourceTableArn or restoreSourceName",
+        "aws",
+    ),
+    Rule(
+        "restore_point_exactly_one",
+        "a restore needs exactly one point: restoreDateTime, or restoreToLatestTime: true; "
+        "neither without a source",
+        "aws",
+    ),
+    Rule(
+        "import_csv_options_only_with_csv",
+        "importTable.csv may be set only with inputFormat CSV",
+        "aws",
+    ),
+    Rule(
+        "import_table_no_lsis",
+        "a table imported from S3 cannot have localSecondaryIndexes (ImportTable creates "
+        "none, and they cannot be added later)",
+        "aws",
+    ),
     # What AWS fixes at CreateTable: changing it replaces the table (guards.py refuses).
     Rule(
         "table_keys_immutable",

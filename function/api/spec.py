@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from function.api.base import Model as _Model
-from function.api.extras import ScheduledScaling
+from function.api.extras import ImportTable, ScheduledScaling
 from function.api.limits import (
     ATTRIBUTE_NAME_MAX,
     CAPACITY_MAX,
@@ -37,6 +37,9 @@ from function.api.limits import (
     REGION_MAX,
     REPLICA_REGION_MAX,
     REPLICA_REGION_PATTERN,
+    RFC3339_PATTERN,
+    TABLE_ARN_MAX,
+    TABLE_ARN_PATTERN,
     TARGET_UTILIZATION_MAX,
     TARGET_UTILIZATION_MIN,
 )
@@ -489,6 +492,40 @@ class AwsDynamodbSpec(_Model):
     )
     contributor_insights_mode: ContributorInsightsMode | None = Field(
         default=None, alias="contributorInsightsMode", description=_INSIGHTS_MODE_DOC
+    )
+    restore_source_table_arn: str | None = Field(
+        default=None,
+        alias="restoreSourceTableArn",
+        pattern=TABLE_ARN_PATTERN,
+        max_length=TABLE_ARN_MAX,
+        description=(
+            "Create the table as a point-in-time restore of this table (needed across "
+            "regions); only at creation, then kept."
+        ),
+    )
+    restore_source_name: str | None = Field(
+        default=None,
+        alias="restoreSourceName",
+        pattern=NAME_PATTERN,
+        max_length=NAME_MAX,
+        description="Or restore from this table in the same region; only at creation.",
+    )
+    restore_date_time: str | None = Field(
+        default=None,
+        alias="restoreDateTime",
+        pattern=RFC3339_PATTERN,
+        max_length=64,
+        description="The point in time to restore (RFC 3339); or restoreToLatestTime.",
+    )
+    restore_to_latest_time: bool | None = Field(
+        default=None,
+        alias="restoreToLatestTime",
+        description="Restore the latest restorable point; or restoreDateTime.",
+    )
+    import_table: ImportTable | None = Field(
+        default=None,
+        alias="importTable",
+        description="Create the table from S3 data; only at creation, then kept.",
     )
     region: str | None = Field(
         default=None,

@@ -12,7 +12,12 @@ from function.api.rules import Violation
 from function.api.spec import AwsDynamodbSpec
 from function.api.validation import Check, violation
 
-__all__ = ["TABLE_OPTION_CHECKS", "check_contributor_insights_mode", "check_pitr_period"]
+__all__ = [
+    "TABLE_OPTION_CHECKS",
+    "check_contributor_insights_mode",
+    "check_create_sources",
+    "check_pitr_period",
+]
 
 
 def check_pitr_period(spec: AwsDynamodbSpec) -> Iterator[Violation]:
@@ -33,4 +38,37 @@ def check_contributor_insights_mode(spec: AwsDynamodbSpec) -> Iterator[Violation
             yield violation(f"spec.globalSecondaryIndexes[{i}].contributorInsightsMode", rule)
 
 
-TABLE_OPTION_CHECKS: list[Check] = [check_pitr_period, check_contributor_insights_mode]
+def check_create_sources(spec: AwsDynamodbSpec) -> Iterator[Violation]:
+    """A restore or an import, each complete, never both."""
+    sources = [
+        (p, v)
+        for p, v in (
+            ("spec.restoreSourceTableArn", spec.restore_source_table_arn),
+            ("spec.restoreSourceName", spec.restore_source_name),
+        )
+        if v is not None
+    ]
+    latest = bool(spec.restore_to_latest_time)
+    points = int(spec.restore_date_time is not None) + int(latest)
+    restoring = bool(sources) or spec.restore_date_time is not None or latest
+    if restoring and spec.import_table is not None:
+        yield violation("spec.importTable", "create_source_exclusive")
+    if len(sources) > 1:
+        yield violation(sources[1][0], "restore_source_exactly_one", "both are set")
+    if sources and points != 1:
+        yield violation("spec.restoreDateTime", "restore_point_exactly_one")
+    elif not sources and points:
+        yield violation("spec.restoreSourceName", "restore_source_exactly_one", "none is set")
+    imp = spec.import_table
+    if imp is not None:
+        if imp.csv is not None and imp.input_format != "CSV":
+            yield violation("spec.importTable.csv", "import_csv_options_only_with_csv")
+        if spec.local_secondary_indexes:
+            yield violation("spec.localSecondaryIndexes", "import_table_no_lsis")
+
+
+TABLE_OPTION_CHECKS: list[Check] = [
+    check_pitr_period,
+    check_contributor_insights_mode,
+    check_create_sources,
+]

@@ -274,6 +274,11 @@ def _replica_kms_key() -> str:
     return f"{_REPLICAS}.all(r, {matches_table} && (!{_REPLICA_CMK} || {_REPLICA_KEY_IN_REGION}))"
 
 
+_RESTORE_SOURCE = "(has(self.restoreSourceTableArn) || has(self.restoreSourceName))"
+_LATEST = "(has(self.restoreToLatestTime) && self.restoreToLatestTime)"
+_RESTORE_POINTS = f"((has(self.restoreDateTime) ? 1 : 0) + ({_LATEST} ? 1 : 0))"
+_RESTORING = f"{_RESTORE_SOURCE} || {_RESTORE_POINTS} > 0"
+
 _TABLE_HASH = _first("self.keySchema", _HASH)
 _LSI_HASH = _first("l.keySchema", _HASH)
 
@@ -412,6 +417,37 @@ CEL_RULES: tuple[CelRule, ...] = (
         "!has(self.contributorInsightsMode) || "
         "(has(self.contributorInsightsEnabled) && self.contributorInsightsEnabled)",
         ".contributorInsightsMode",
+    ),
+    CelRule(
+        "create_source_exclusive",
+        "spec",
+        f"!has(self.importTable) || !({_RESTORING})",
+        ".importTable",
+    ),
+    CelRule(
+        "restore_source_exactly_one",
+        "spec",
+        "!(has(self.restoreSourceTableArn) && has(self.restoreSourceName)) && "
+        f"({_RESTORE_SOURCE} || {_RESTORE_POINTS} == 0)",
+        ".restoreSourceName",
+    ),
+    CelRule(
+        "restore_point_exactly_one",
+        "spec",
+        f"!({_RESTORE_SOURCE}) || {_RESTORE_POINTS} == 1",
+        ".restoreDateTime",
+    ),
+    CelRule(
+        "import_csv_options_only_with_csv",
+        "spec.importTable",
+        "!has(self.csv) || self.inputFormat == 'CSV'",
+        ".csv",
+    ),
+    CelRule(
+        "import_table_no_lsis",
+        "spec",
+        f"!has(self.importTable) || size({_LSIS}) == 0",
+        ".localSecondaryIndexes",
     ),
     CelRule(
         "autoscaling_requires_provisioned",

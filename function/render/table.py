@@ -9,6 +9,7 @@ from function.api.spec import GlobalSecondaryIndex, LocalSecondaryIndex, Project
 from function.render.apis import TABLE
 from function.render.capacity import hand_capacity_to_autoscaler
 from function.render.context import RenderContext
+from function.render.create_source import render_create_sources
 from function.render.policies import set_management_policies
 
 __all__ = [
@@ -97,6 +98,7 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
     fp["deletionProtectionEnabled"] = spec.deletion_protection_enabled
     if spec.tags:
         fp["tags"] = dict(spec.tags)
+    render_create_sources(spec, fp)
     # Capacity that Application Auto Scaling manages must not be reset by the provider.
     hand_capacity_to_autoscaler(table, ctx.autoscaled)
     set_management_policies(table, ctx)
