@@ -30,9 +30,11 @@ from function.render.insights import insights_contribution
 from function.render.replicas import replica_autoscaling_contribution, replica_blocks
 from function.render.status import connection_details, ready_in, table_outputs
 from function.render.table import TABLE_NAME, render_table
+from function.render.throughput import mirror_gsi_warm_throughput
 from function.safety.antipatterns import anti_pattern_warnings
 from function.safety.guards import TableShape, check_table_change, keep_table_identity, table_shape
 from function.safety.replicas import check_replica_changes, refusal_message
+from function.safety.warm import warm_throughput_decreases
 
 __all__ = ["Composed", "Contribution", "Outcome", "Request", "Result", "compose"]
 
@@ -106,6 +108,7 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
         table["spec"]["forProvider"]["replica"] = replicas
     # What the table was created from stays as it was (render/create_source.py).
     warnings = keep_create_sources(table, observed.get(TABLE_NAME))
+    mirror_gsi_warm_throughput(table, observed.get(TABLE_NAME))
     return Contribution(resources={TABLE_NAME: table}, pending=waiting, warnings=warnings)
 
 
@@ -132,6 +135,7 @@ def guard_table(
     if table is None:
         return True
     report = check_table_change(table.body, observed)
+    report.refused.extend(warm_throughput_decreases(table.body, observed_table))
     if report.refused:
         outcome.violations = report.refused
         outcome.results.append(Result("Fatal", report.fatal_message, "ImmutableChange"))

@@ -291,3 +291,70 @@ def test_an_existing_table_keeps_what_it_was_created_from(
 def test_unchanged_create_sources_warn_about_nothing() -> None:
     observed = {"table": ready_table(render(RESTORE))}
     assert not any("restore" in w for w in _warnings(render(RESTORE, observed)))
+
+
+THROUGHPUT: dict[str, Any] = {
+    "attributeDefinitions": [{"name": "pk", "type": "S"}, {"name": "g", "type": "S"}],
+    "onDemandThroughput": {"maxReadRequestUnits": 2000, "maxWriteRequestUnits": -1},
+    "warmThroughput": {"readUnitsPerSecond": 15000, "writeUnitsPerSecond": 5000},
+    "globalSecondaryIndexes": [
+        {
+            "name": "by-g",
+            "keySchema": [{"attributeName": "g", "keyType": "HASH"}],
+            "projection": {"type": "KEYS_ONLY_PROJECTION"},
+            "onDemandThroughput": {"maxReadRequestUnits": 500},
+        },
+        {
+            "name": "by-h",
+            "keySchema": [{"attributeName": "g", "keyType": "HASH"}],
+            "projection": {"type": "KEYS_ONLY_PROJECTION"},
+            "warmThroughput": {"readUnitsPerSecond": 13000},
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize("namespaced", [False, True], ids=["cluster", "namespaced"])
+def test_on_demand_and_warm_throughput_on_the_table_and_each_index(namespaced: bool) -> None:
+    outcome = render(THROUGHPUT, namespaced=namespaced)
+    fp = table_fp(outcome)
+    assert fp["onDemandThroughput"] == {"maxReadRequestUnits": 2000, "maxWriteRequestUnits": -1}
+    assert fp["warmThroughput"] == {"readUnitsPerSecond": 15000, "writeUnitsPerSecond": 5000}
+    by_g, by_h = fp["globalSecondaryIndex"]
+    assert by_g["onDemandThroughput"] == {"maxReadRequestUnits": 500}
+    assert "warmThroughput" not in by_g
+    assert by_h["warmThroughput"] == {"readUnitsPerSecond": 13000}
+    assert_valid_for_the_provider(outcome)
+
+
+def test_an_index_without_warm_throughput_gets_what_aws_reports_not_an_update_loop() -> None:
+    reported = {"readUnitsPerSecond": 12000, "writeUnitsPerSecond": 4000}
+    at_provider = {
+        "globalSecondaryIndex": [
+            {"name": "by-g", "warmThroughput": {**reported, "status": "ACTIVE"}},
+            {"name": "by-h", "warmThroughput": {"readUnitsPerSecond": 14000}},
+        ]
+    }
+    observed = {"table": ready_table(render(THROUGHPUT), at_provider)}
+    by_g, by_h = table_fp(render(THROUGHPUT, observed))["globalSecondaryIndex"]
+    assert by_g["warmThroughput"] == reported  # mirrored: no diff for the provider to chase
+    assert by_h["warmThroughput"] == {"readUnitsPerSecond": 13000}  # the claim's own wins
+
+
+@pytest.mark.parametrize(
+    ("now", "refused"),
+    [(14000, True), (15000, False), (20000, False)],
+    ids=["lowered-refused", "same", "raised"],
+)
+def test_a_tables_warm_throughput_may_only_grow(now: int, refused: bool) -> None:
+    observed_ap = {"warmThroughput": {"readUnitsPerSecond": 15000, "writeUnitsPerSecond": 5000}}
+    observed = {"table": ready_table(render(THROUGHPUT), observed_ap)}
+    spec = {**THROUGHPUT, "warmThroughput": {"readUnitsPerSecond": now}}
+    outcome = compose(Request(composite=xr(spec), observed=observed))
+    rules = {(v.path, v.rule) for v in outcome.violations}
+    assert rules == (
+        {("spec.warmThroughput.readUnitsPerSecond", "warm_throughput_no_decrease")}
+        if refused
+        else set()
+    )
+    assert outcome.fatal == refused

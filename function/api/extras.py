@@ -26,9 +26,18 @@ from function.api.limits import (
     SCHEDULE_NAME_PATTERN,
     TIMEZONE_MAX,
     TIMEZONE_PATTERN,
+    WARM_READ_MIN,
+    WARM_WRITE_MIN,
 )
 
-__all__ = ["CsvOptions", "ImportTable", "ScheduledCapacity", "ScheduledScaling"]
+__all__ = [
+    "CsvOptions",
+    "ImportTable",
+    "OnDemandThroughput",
+    "ScheduledCapacity",
+    "ScheduledScaling",
+    "WarmThroughput",
+]
 
 
 class ScheduledCapacity(Model):
@@ -129,3 +138,37 @@ class ImportTable(Model):
         default=None, alias="inputCompressionType", description="GZIP, ZSTD or NONE (default)."
     )
     csv: CsvOptions | None = Field(default=None, description="CSV options; only with CSV.")
+
+
+class OnDemandThroughput(Model):
+    """Most request units an on-demand table or index may consume per second."""
+
+    max_read_request_units: int | None = Field(
+        default=None,
+        alias="maxReadRequestUnits",
+        ge=-1,
+        description="Read request units per second; -1 removes a limit set before.",
+    )
+    max_write_request_units: int | None = Field(
+        default=None,
+        alias="maxWriteRequestUnits",
+        ge=-1,
+        description="Write request units per second; -1 removes a limit set before.",
+    )
+
+
+class WarmThroughput(Model):
+    """Throughput the table or index can take at once, without scaling first."""
+
+    read_units_per_second: int | None = Field(
+        default=None,
+        alias="readUnitsPerSecond",
+        ge=WARM_READ_MIN,
+        description=f"Read units per second, at least {WARM_READ_MIN} (AWS's baseline).",
+    )
+    write_units_per_second: int | None = Field(
+        default=None,
+        alias="writeUnitsPerSecond",
+        ge=WARM_WRITE_MIN,
+        description=f"Write units per second, at least {WARM_WRITE_MIN} (AWS's baseline).",
+    )

@@ -53,6 +53,8 @@ __all__ = [
     "TARGET_UTILIZATION_MIN",
     "TIMEZONE_MAX",
     "TIMEZONE_PATTERN",
+    "WARM_READ_MIN",
+    "WARM_WRITE_MIN",
 ]
 
 # Provisioned read or write capacity units of a table or index (default quota).
@@ -125,6 +127,10 @@ S3_BUCKET_MAX = 63
 S3_KEY_PREFIX_MAX = 1024
 ACCOUNT_ID_PATTERN = r"^\d{12}$"
 MAX_CSV_HEADERS = 255
+
+# Warm throughput: AWS's baseline for every table and index, and the least one may ask for.
+WARM_READ_MIN = 12_000
+WARM_WRITE_MIN = 4_000
 
 # Bounds that keep lists small enough for the Kubernetes CEL cost budget; each is
 # at or above what AWS itself allows for a table definition.

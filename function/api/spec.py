@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from function.api.base import Model as _Model
-from function.api.extras import ImportTable, ScheduledScaling
+from function.api.extras import ImportTable, OnDemandThroughput, ScheduledScaling, WarmThroughput
 from function.api.limits import (
     ATTRIBUTE_NAME_MAX,
     CAPACITY_MAX,
@@ -317,6 +317,16 @@ class GlobalSecondaryIndex(_Model):
             "Overrides spec.autoScaling field by field for this index; enabled: false opts it out."
         ),
     )
+    on_demand_throughput: OnDemandThroughput | None = Field(
+        default=None,
+        alias="onDemandThroughput",
+        description="Maximum on-demand throughput; only with PAY_PER_REQUEST.",
+    )
+    warm_throughput: WarmThroughput | None = Field(
+        default=None,
+        alias="warmThroughput",
+        description="Warm throughput to pre-warm for (a table's can only grow).",
+    )
     contributor_insights_enabled: bool = Field(
         default=False,
         alias="contributorInsightsEnabled",
@@ -454,6 +464,16 @@ class AwsDynamodbSpec(_Model):
         default=None,
         alias="streamViewType",
         description="What a stream record holds; set iff streamEnabled.",
+    )
+    on_demand_throughput: OnDemandThroughput | None = Field(
+        default=None,
+        alias="onDemandThroughput",
+        description="Maximum on-demand throughput; only with PAY_PER_REQUEST.",
+    )
+    warm_throughput: WarmThroughput | None = Field(
+        default=None,
+        alias="warmThroughput",
+        description="Warm throughput to pre-warm for (a table's can only grow).",
     )
     point_in_time_recovery_enabled: bool | None = Field(
         default=None,

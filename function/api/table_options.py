@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from function.api.extras import OnDemandThroughput
 from function.api.rules import Violation
 from function.api.spec import AwsDynamodbSpec
 from function.api.validation import Check, violation
@@ -16,6 +17,7 @@ __all__ = [
     "TABLE_OPTION_CHECKS",
     "check_contributor_insights_mode",
     "check_create_sources",
+    "check_on_demand_throughput",
     "check_pitr_period",
 ]
 
@@ -67,7 +69,29 @@ def check_create_sources(spec: AwsDynamodbSpec) -> Iterator[Violation]:
             yield violation("spec.localSecondaryIndexes", "import_table_no_lsis")
 
 
+def _on_demand(spec: AwsDynamodbSpec) -> Iterator[tuple[str, OnDemandThroughput]]:
+    if spec.on_demand_throughput is not None:
+        yield "spec.onDemandThroughput", spec.on_demand_throughput
+    for i, gsi in enumerate(spec.global_secondary_indexes):
+        if gsi.on_demand_throughput is not None:
+            yield f"spec.globalSecondaryIndexes[{i}].onDemandThroughput", gsi.on_demand_throughput
+
+
+def check_on_demand_throughput(spec: AwsDynamodbSpec) -> Iterator[Violation]:
+    """Maximum on-demand throughput: only on on-demand tables, and never 0."""
+    for path, limits in _on_demand(spec):
+        if spec.billing_mode == "PROVISIONED":
+            yield violation(path, "on_demand_throughput_requires_on_demand")
+        for name, units in (
+            ("maxReadRequestUnits", limits.max_read_request_units),
+            ("maxWriteRequestUnits", limits.max_write_request_units),
+        ):
+            if units == 0:
+                yield violation(f"{path}.{name}", "on_demand_units_valid")
+
+
 TABLE_OPTION_CHECKS: list[Check] = [
+    check_on_demand_throughput,
     check_pitr_period,
     check_contributor_insights_mode,
     check_create_sources,

@@ -419,6 +419,23 @@ CEL_RULES: tuple[CelRule, ...] = (
         ".contributorInsightsMode",
     ),
     CelRule(
+        "on_demand_throughput_requires_on_demand",
+        "spec",
+        f"!has(self.billingMode) || !({_in('self.billingMode', _PROVISIONED)}) || "
+        f"(!has(self.onDemandThroughput) && {_GSIS}.all(g, !has(g.onDemandThroughput)))",
+        ".onDemandThroughput",
+        needs=("billingMode",),
+    ),
+    *(
+        CelRule(
+            "on_demand_units_valid",
+            at,
+            "(!has(self.maxReadRequestUnits) || self.maxReadRequestUnits != 0) && "
+            "(!has(self.maxWriteRequestUnits) || self.maxWriteRequestUnits != 0)",
+        )
+        for at in ("spec.onDemandThroughput", "spec.globalSecondaryIndexes[].onDemandThroughput")
+    ),
+    CelRule(
         "create_source_exclusive",
         "spec",
         f"!has(self.importTable) || !({_RESTORING})",

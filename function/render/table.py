@@ -11,6 +11,7 @@ from function.render.capacity import hand_capacity_to_autoscaler
 from function.render.context import RenderContext
 from function.render.create_source import render_create_sources
 from function.render.policies import set_management_policies
+from function.render.throughput import render_throughput
 
 __all__ = [
     "CONTRIBUTOR_INSIGHTS_NAME",
@@ -99,6 +100,7 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
     if spec.tags:
         fp["tags"] = dict(spec.tags)
     render_create_sources(spec, fp)
+    render_throughput(spec, fp)
     # Capacity that Application Auto Scaling manages must not be reset by the provider.
     hand_capacity_to_autoscaler(table, ctx.autoscaled)
     set_management_policies(table, ctx)
