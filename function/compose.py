@@ -17,6 +17,7 @@ from function.api.defaults import apply_defaults
 from function.api.input import FunctionInput
 from function.api.parse import parse_model, parse_spec
 from function.api.replicas import replica_checks, replica_settings
+from function.api.resource_policy import check_resource_policy
 from function.api.rules import Violation, format_violations
 from function.api.scheduling import schedule_checks
 from function.api.table_options import TABLE_OPTION_CHECKS
@@ -28,6 +29,7 @@ from function.render.contribution import Contribution
 from function.render.create_source import keep_create_sources
 from function.render.insights import insights_contribution
 from function.render.replicas import replica_autoscaling_contribution, replica_blocks
+from function.render.resource_policy import resource_policy_contribution, table_arn
 from function.render.status import connection_details, ready_in, table_outputs
 from function.render.table import TABLE_NAME, render_table
 from function.render.throughput import mirror_gsi_warm_throughput
@@ -116,6 +118,7 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
 RENDERERS: list[Renderer] = [
     table_contribution,
     insights_contribution,
+    resource_policy_contribution,
     autoscaling_contribution,
     replica_autoscaling_contribution,
 ]
@@ -181,6 +184,7 @@ def compose(request: Request) -> Outcome:
             ],
         ),
         *check_table_name(table_name, name_path),
+        *check_resource_policy(spec, table_name, table_arn(request.observed)),
     ]
     if problems:
         return _fatal("InvalidSpec", problems, parsed.warnings)

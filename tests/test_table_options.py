@@ -6,6 +6,7 @@ version, cluster-scoped and namespaced (.m.).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -358,3 +359,65 @@ def test_a_tables_warm_throughput_may_only_grow(now: int, refused: bool) -> None
         else set()
     )
     assert outcome.fatal == refused
+
+
+POLICY: dict[str, Any] = {
+    "tableName": "orders",
+    "resourcePolicy": {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:role/reporting"},
+                "Action": ["dynamodb:GetItem"],
+                "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+            }
+        ],
+    },
+}
+ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
+
+
+@pytest.mark.parametrize("namespaced", [False, True], ids=["cluster", "namespaced"])
+def test_resource_policy_waits_for_the_tables_arn_then_stays(namespaced: bool) -> None:
+    first = render(POLICY, namespaced=namespaced)
+    assert "resource-policy" not in first.resources
+    assert "resource-policy waits for the table to be ready" in pending(first)
+
+    table = ready_table(first, {"arn": ARN})
+    second = render(POLICY, {"table": table}, namespaced=namespaced)
+    policy = second.resources["resource-policy"].body
+    assert policy["kind"] == "ResourcePolicy"
+    fp = policy["spec"]["forProvider"]
+    assert fp["resourceArn"] == ARN
+    assert json.loads(fp["policy"]) == POLICY["resourcePolicy"]
+    assert " " not in fp["policy"].replace("2012-10-17", "")  # compact: counts toward 20 KB
+    assert_valid_for_the_provider(second)
+
+    # The table updates (not Ready, no status): the policy exists, so it stays on its ARN.
+    updating = {**table, "status": {"conditions": [{"type": "Ready", "status": "False"}]}}
+    third = render(POLICY, {"table": updating, "resource-policy": policy}, namespaced=namespaced)
+    assert third.resources["resource-policy"].body["spec"]["forProvider"]["resourceArn"] == ARN
+
+
+def test_once_the_table_exists_only_its_own_arn_is_accepted() -> None:
+    other_account = ARN.replace("123456789012", "999999999999")
+    spec = json.loads(json.dumps(POLICY))
+    spec["resourcePolicy"]["Statement"][0]["Resource"] = other_account
+    # Before the table exists any account's ARN of this name and region passes ...
+    assert not compose(Request(composite=xr(spec))).fatal
+    # ... afterwards only the one AWS reports.
+    observed = {"table": ready_table(render(POLICY), {"arn": ARN})}
+    outcome = compose(Request(composite=xr(spec), observed=observed))
+    assert {(v.path, v.rule) for v in outcome.violations} == {
+        ("spec.resourcePolicy.Statement[0].Resource", "resource_policy_resource")
+    }
+
+
+def test_a_policy_over_20_kb_is_refused() -> None:
+    spec = json.loads(json.dumps(POLICY))
+    spec["resourcePolicy"]["Statement"][0]["Sid"] = "x" * (20 * 1024)
+    outcome = compose(Request(composite=xr(spec)))
+    assert {(v.path, v.rule) for v in outcome.violations} == {
+        ("spec.resourcePolicy", "resource_policy_size")
+    }

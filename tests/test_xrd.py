@@ -73,3 +73,16 @@ class _Pattern(BaseModel):
 def test_what_kubernetes_cannot_express_is_refused_not_dropped(model: type[BaseModel]) -> None:
     with pytest.raises(SchemaError):
         structural_schema(model.model_json_schema(by_alias=True))
+
+
+class _FreeForm(BaseModel):
+    document: dict[str, Any] | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+def test_a_free_form_object_is_kept_whole_and_a_typed_map_is_not() -> None:
+    # Without x-kubernetes-preserve-unknown-fields the API server would prune
+    # every key of a policy document before the function saw it.
+    props = structural_schema(_FreeForm.model_json_schema(by_alias=True))["properties"]
+    assert props["document"] == {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+    assert props["labels"] == {"type": "object", "additionalProperties": {"type": "string"}}

@@ -36,6 +36,7 @@ __all__ = [
     "REGION_MAX",
     "REPLICA_REGION_MAX",
     "REPLICA_REGION_PATTERN",
+    "RESOURCE_POLICY_MAX_BYTES",
     "RFC3339_PATTERN",
     "S3_BUCKET_MAX",
     "S3_BUCKET_PATTERN",
@@ -131,6 +132,9 @@ MAX_CSV_HEADERS = 255
 # Warm throughput: AWS's baseline for every table and index, and the least one may ask for.
 WARM_READ_MIN = 12_000
 WARM_WRITE_MIN = 4_000
+
+# A resource-based policy document (PutResourcePolicy), whitespace included.
+RESOURCE_POLICY_MAX_BYTES = 20 * 1024
 
 # Bounds that keep lists small enough for the Kubernetes CEL cost budget; each is
 # at or above what AWS itself allows for a table definition.

@@ -14,6 +14,7 @@ from function.api.limits import (
     MAX_PROJECTED_ATTRIBUTES,
     MAX_TAGS,
     NAME_FORMAT,
+    RESOURCE_POLICY_MAX_BYTES,
     TAG_KEY_MAX,
     TAG_VALUE_MAX,
 )
@@ -26,6 +27,7 @@ __all__ = ["RULES", "Admission", "Rule", "Violation", "format_violations", "list
 Admission = Literal["schema", "cel", "function"]
 
 _OBSERVED = "compares with the observed Table, which admission never sees"
+_FREE_FORM = "a free-form JSON document (x-kubernetes-preserve-unknown-fields) CEL cannot look into"
 
 
 @dataclass(frozen=True)
@@ -311,6 +313,29 @@ RULES: dict[str, Rule] = _catalogue(
         "aws",
         "function",
         _OBSERVED,
+    ),
+    # Resource-based policy (function/api/resource_policy.py).
+    Rule(
+        "resource_policy_document",
+        "resourcePolicy must be a policy document whose Statement is a non-empty list of objects",
+        "aws",
+        "function",
+        _FREE_FORM,
+    ),
+    Rule(
+        "resource_policy_resource",
+        "each statement of resourcePolicy must name as Resource only this table's ARN, one of "
+        "its indexes' (ARN/index/NAME), or *; NotResource is not accepted",
+        "function",
+        "function",
+        _FREE_FORM + "; the table's ARN is known only once it exists",
+    ),
+    Rule(
+        "resource_policy_size",
+        f"resourcePolicy may be at most {RESOURCE_POLICY_MAX_BYTES // 1024} KB as JSON",
+        "aws",
+        "function",
+        _FREE_FORM,
     ),
     # Create-time sources (function/api/table_options.py, function/render/create_source.py).
     Rule(

@@ -10,7 +10,7 @@ by ``spellings.py``.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -474,6 +474,14 @@ class AwsDynamodbSpec(_Model):
         default=None,
         alias="warmThroughput",
         description="Warm throughput to pre-warm for (a table's can only grow).",
+    )
+    resource_policy: dict[str, Any] | None = Field(
+        default=None,
+        alias="resourcePolicy",
+        description=(
+            "A resource-based policy (IAM JSON policy document) for the table; each "
+            "statement's Resource is this table's ARN, one of its indexes', or *."
+        ),
     )
     point_in_time_recovery_enabled: bool | None = Field(
         default=None,

@@ -28,6 +28,8 @@ def _type(schema: dict[str, Any], defs: dict[str, Any]) -> tuple[str, dict[str, 
     if kind == "array":
         inner, nested = _type(schema.get("items", {}), defs)
         return f"list of {inner}", nested
+    if kind == "object" and schema.get("additionalProperties") is True:
+        return "JSON object", None
     if kind == "object" and "additionalProperties" in schema:
         return "map of string", None
     return str(kind), None

@@ -109,6 +109,9 @@ def structural_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
             # Kubernetes forbids uniqueItems; a set-typed list says the same.
             out["x-kubernetes-list-type"] = "set"
         extra = node.get("additionalProperties")
+        if extra is True and "properties" not in node:
+            # dict[str, Any]: a free-form JSON object the API server must keep as it is.
+            out["x-kubernetes-preserve-unknown-fields"] = True
         if isinstance(extra, dict):
             if extra:
                 out["additionalProperties"] = convert(extra)

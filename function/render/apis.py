@@ -12,6 +12,7 @@ from dataclasses import dataclass
 __all__ = [
     "CONTRIBUTOR_INSIGHTS",
     "POLICY",
+    "RESOURCE_POLICY",
     "SCHEDULED_ACTION",
     "TABLE",
     "TARGET",
@@ -49,4 +50,7 @@ SCHEDULED_ACTION = ApiKind(
     "ScheduledAction",
     "appautoscaling.aws.upbound.io/v1beta2",
     "appautoscaling.aws.m.upbound.io/v1beta1",
+)
+RESOURCE_POLICY = ApiKind(
+    "ResourcePolicy", "dynamodb.aws.upbound.io/v1beta1", "dynamodb.aws.m.upbound.io/v1beta1"
 )
