@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from function.input import INPUT_GROUP, INPUT_KIND, INPUT_VERSION, FunctionInput
@@ -33,6 +32,7 @@ from function.spec import (
     accepted_spellings,
 )
 from function.validation import KMS_ARN
+from function.yamlout import dump as yaml_dump
 
 __all__ = [
     "CEL_RULES",
@@ -614,7 +614,7 @@ def _crd_schema(model: type[BaseModel]) -> dict[str, Any]:
 def to_yaml(doc: Mapping[str, Any], command: str) -> str:
     """A generated manifest, saying how to regenerate it."""
     header = f"# Generated from the pydantic models by `{command}`; do not edit.\n"
-    return header + yaml.safe_dump(dict(doc), sort_keys=False, width=100)
+    return header + yaml_dump(dict(doc), sort_keys=False, width=100)
 
 
 def input_crd() -> dict[str, Any]:
