@@ -354,6 +354,10 @@ def _capacity_in_range(owner: str) -> str:
 _SCALING_ON_DEMAND = f"(has(self.billingMode) && {_in('self.billingMode', _ON_DEMAND)})"
 
 
+# The schema requires both lists; without this guard the API server, which still
+# runs CEL after a "Required value", would add a "no such key" error per rule.
+_UNLESS_KEYS_MISSING = "!has(self.keySchema) || !has(self.attributeDefinitions) || "
+
 _TABLE_HASH = _first("self.keySchema", _HASH)
 _LSI_HASH = _first("l.keySchema", _HASH)
 
@@ -375,7 +379,7 @@ CEL_RULES: tuple[CelRule, ...] = (
     CelRule(
         "key_attribute_defined",
         "spec",
-        f"self.keySchema.all(k, {_defined('k')}) && "
+        f"{_UNLESS_KEYS_MISSING}self.keySchema.all(k, {_defined('k')}) && "
         f"{_GSIS}.all(g, g.keySchema.all(k, {_defined('k')})) && "
         f"{_LSIS}.all(l, l.keySchema.all(k, {_defined('k')}))",
     ),
@@ -387,7 +391,7 @@ CEL_RULES: tuple[CelRule, ...] = (
     CelRule(
         "attribute_definition_used",
         "spec",
-        f"self.attributeDefinitions.all(a, {_used('a')})",
+        f"{_UNLESS_KEYS_MISSING}self.attributeDefinitions.all(a, {_used('a')})",
         ".attributeDefinitions",
     ),
     CelRule(
