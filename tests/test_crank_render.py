@@ -106,7 +106,7 @@ def _split(docs: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any], 
     return status, composed, results
 
 
-@pytest.mark.parametrize("name", EXAMPLE_DIRS)
+@pytest.mark.parametrize("name", [".", *EXAMPLE_DIRS], ids=["xr.yaml", *EXAMPLE_DIRS])
 def test_crank_renders_every_example_as_function_render_does(
     crank: Path, server_address: str, name: str, tmp_path: Path
 ) -> None:
