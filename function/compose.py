@@ -143,7 +143,7 @@ def compose(request: Request) -> Outcome:
     composite = read_composite(request.composite)
     parsed = parse_spec(composite.spec)
     if parsed.spec is None:
-        return _fatal("InvalidSpec", parsed.violations)
+        return _fatal("InvalidSpec", parsed.violations, parsed.warnings)
 
     spec = apply_defaults(parsed.spec, fn_input)
     existing = table_shape(request.observed.get(TABLE_NAME))

@@ -178,3 +178,28 @@ def test_bad_function_input_is_reported_as_input() -> None:
     assert outcome.fatal
     assert outcome.results[-1].message.startswith("invalid function Input")
     assert ("input.regoin", "unknown_field") in {(v.path, v.rule) for v in outcome.violations}
+
+
+def _spelling_warnings(outcome: Outcome) -> list[str]:
+    return [r.message for r in outcome.results if r.reason == "DeprecatedSpelling"]
+
+
+def test_aws_keys_only_projection_is_a_current_name_not_an_older_spelling() -> None:
+    spec = {**_base(), "globalSecondaryIndexes": [_gsi("by-g")]}
+    spec["globalSecondaryIndexes"][0]["projection"] = {"type": "KEYS_ONLY"}
+    outcome = _run(Case("keys-only", "", spec))
+    assert not outcome.fatal
+    assert outcome.resources["table"].body["spec"]["forProvider"]["globalSecondaryIndex"][0][
+        "projectionType"
+    ] == ("KEYS_ONLY")
+    assert _spelling_warnings(outcome) == []
+
+
+def test_legacy_spelling_warnings_reach_the_user_when_the_spec_does_not_parse() -> None:
+    spec = {**_base(), "billingMode": "BILLING_MODE_PAY_PER_REQUEST", "tableClass": "COLD"}
+    outcome = _run(Case("legacy-and-unparsable", "", spec))
+    assert ("spec.tableClass", "enum") in {(v.path, v.rule) for v in outcome.violations}
+    assert _spelling_warnings(outcome) == [
+        "spec.billingMode: BILLING_MODE_PAY_PER_REQUEST is an older spelling; "
+        "write PAY_PER_REQUEST instead"
+    ]

@@ -89,7 +89,8 @@ def parse_model(
         for error in exc.errors(include_url=False):
             rule, text = _describe(error)
             violations.append(Violation(field_path(prefix, error["loc"]), rule, text))
-        return None, violations, []
+        # The spellings met before and around the errors are still worth saying.
+        return None, violations, spelling_warnings(raw, spellings, prefix)
     return parsed, [], spelling_warnings(raw, spellings, prefix)
 
 

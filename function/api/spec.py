@@ -100,6 +100,8 @@ ProjectionType = Annotated[
             "PROJECTION_TYPE_KEYS_ONLY_PROJECTION": "KEYS_ONLY_PROJECTION",
             "PROJECTION_TYPE_INCLUDE": "INCLUDE",
         },
+        # AWS's own current name for the projection, not an older spelling: no warning.
+        current=frozenset({"KEYS_ONLY"}),
     ),
 ]
 
