@@ -42,7 +42,7 @@ def _load(paths: list[str] | tuple[str, ...]) -> list[dict[str, Any]]:
     """YAML documents from files or directories; a bad file is a usage error, not a traceback."""
     try:
         return offline.load_documents(paths)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         raise click.ClickException(f"cannot read {', '.join(paths)}: {exc}") from exc
 
 
