@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
+from function.api.input import INPUT_GROUP, INPUT_KIND, FunctionInput
+from function.api.parse import parse_model
 from function.compose import Request, compose
+from function.generate.xrd import CLAIM_KIND, GROUP, XR_KIND
 from function.serve.servicer import FunctionRunner
 from function.serve.structs import struct_to_dict, to_struct
 
 __all__ = [
     "RESOURCE_NAME_ANNOTATION",
     "KubernetesLoader",
+    "Validation",
     "as_json",
     "build_request",
     "load_documents",
@@ -163,14 +168,44 @@ def response_documents(rsp: fnv1.RunFunctionResponse) -> list[dict[str, Any]]:
     return docs
 
 
+@dataclass
+class Validation:
+    """What ``function validate`` found: problems, and which documents it judged or skipped."""
+
+    problems: list[str] = field(default_factory=list)
+    checked: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def _label(doc: dict[str, Any]) -> str:
+    name = _mapping(doc.get("metadata")).get("name", "?")
+    return f"{doc.get('kind', '?')}/{name}"
+
+
+def _group(doc: dict[str, Any]) -> str:
+    api_version = doc.get("apiVersion")
+    return api_version.rpartition("/")[0] if isinstance(api_version, str) else ""
+
+
 def validate_documents(
     docs: Iterable[dict[str, Any]], fn_input: dict[str, Any] | None = None
-) -> list[str]:
-    """Every problem with each claim or XR, as 'kind/name: problem' lines."""
-    problems: list[str] = []
+) -> Validation:
+    """Every problem with each claim, XR or function Input, as 'kind/name: problem' lines.
+
+    Other kinds (the Composition, XRDs, the Function package) are not this
+    API's to judge: they are skipped and named, not reported as bogus problems.
+    """
+    out = Validation()
     for doc in docs:
-        meta = _mapping(doc.get("metadata"))
-        label = f"{doc.get('kind', '?')}/{meta.get('name', '?')}"
-        outcome = compose(Request(composite=doc, input=fn_input))
-        problems.extend(f"{label}: {v}" for v in outcome.violations)
-    return problems
+        kind, group = doc.get("kind"), _group(doc)
+        if kind in (XR_KIND, CLAIM_KIND) and group == GROUP:
+            outcome = compose(Request(composite=doc, input=fn_input))
+            violations = outcome.violations
+        elif kind == INPUT_KIND and group == INPUT_GROUP:
+            violations = parse_model(FunctionInput, doc, "input")[1]
+        else:
+            out.skipped.append(_label(doc))
+            continue
+        out.checked += 1
+        out.problems.extend(f"{_label(doc)}: {v}" for v in violations)
+    return out
