@@ -12,8 +12,8 @@ autoscaler's to change. Two provider details shape what moves
   when any GSI is autoscaled, the whole ``globalSecondaryIndex`` list moves.
 - Late initialization copies observed values into empty ``forProvider``
   fields, which would take them out of the ignore list again. The Table sets no
-  late-init filter for these fields, so autoscaled tables drop the
-  LateInitialize management policy (function/render/policies.py sets it).
+  late-init filter for these fields, so no Table is late-initialised
+  (function/render/policies.py).
 """
 
 from __future__ import annotations
