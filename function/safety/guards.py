@@ -22,6 +22,7 @@ from function.api.rules import Violation, list_violations
 from function.api.spec import AwsDynamodbSpec
 from function.api.validation import violation
 from function.render.context import EXTERNAL_NAME
+from function.safety.updates import update_warnings
 
 __all__ = [
     "GuardReport",
@@ -79,6 +80,10 @@ class TableShape:
     lsis: Mapping[str, Index] = field(default_factory=dict)
     gsis: Mapping[str, Index] = field(default_factory=dict)
     billing_mode: str | None = None
+    # The stream's view type while the stream is on (None: off or unknown).
+    stream_view_type: str | None = None
+    # A customer-managed KMS key (None: an AWS key, or unknown).
+    kms_key_arn: str | None = None
 
 
 def _indexes(value: Any) -> dict[str, Index]:
@@ -114,6 +119,10 @@ def _shape(
         lsis=_indexes(params.get("localSecondaryIndex")) if hash_key else {},
         gsis=_indexes(params.get("globalSecondaryIndex")) if hash_key else {},
         billing_mode=billing_mode,
+        stream_view_type=(
+            _str(params.get("streamViewType")) if params.get("streamEnabled") is True else None
+        ),
+        kms_key_arn=_str(_dict(params.get("serverSideEncryption")).get("kmsKeyArn")),
     )
 
 
@@ -296,6 +305,8 @@ def check_table_change(desired_table: Mapping[str, Any], old: TableShape | None)
         report.refused.extend(_attribute_type_changes(old, new, desired_fp))
         report.refused.extend(_lsi_changes(old, new, desired_fp))
         report.warnings.extend(("IndexRebuild", w) for w in _gsi_warnings(old, new, desired_fp))
+    encrypted = _dict(desired_fp.get("serverSideEncryption")).get("enabled") is True
+    report.warnings.extend(update_warnings(old, new, encrypted))
     if (
         old.billing_mode is not None
         and new.billing_mode is not None
