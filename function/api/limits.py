@@ -55,9 +55,10 @@ TAG_VALUE_MAX = 256
 TAG_RESERVED_PREFIXES = ("aws:",)
 
 KMS_ARN_MAX = 2048
-KMS_ARN_PATTERN = (
-    r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$"
-)
+# A key ARN only: AWS reports the resolved key ARN, so an alias ARN would differ
+# from what the provider observes on every reconcile and update the table each
+# time (terraform-aws-modules/terraform-aws-dynamodb-table#92).
+KMS_ARN_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$"
 REGION_MAX = 64
 
 # Target tracking's target value for DynamoDB, in percent.

@@ -173,8 +173,8 @@ RULES: dict[str, Rule] = _catalogue(
     ),
     Rule(
         "kms_key_arn_format",
-        "kmsKeyArn must be a KMS key or alias ARN "
-        "(arn:aws:kms:REGION:ACCOUNT:key/ID or arn:aws:kms:REGION:ACCOUNT:alias/NAME)",
+        "kmsKeyArn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias: "
+        "AWS reports the key's ARN, so an alias would update the table on every reconcile",
         "aws",
     ),
     Rule(

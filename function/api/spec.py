@@ -332,7 +332,7 @@ class ServerSideEncryption(_Model):
         default="",
         alias="kmsKeyArn",
         max_length=KMS_ARN_MAX,
-        description="ARN of a customer-managed KMS key or alias; only with enabled.",
+        description="ARN of a customer-managed KMS key (not an alias); only with enabled.",
     )
 
 
