@@ -22,6 +22,7 @@ from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
+from function.render.observed import read_observed_table
 from function.render.status import connection_details, ready_in, table_outputs
 from function.render.table import (
     CONTRIBUTOR_INSIGHTS_NAME,
@@ -165,6 +166,7 @@ def compose(request: Request) -> Outcome:
         composite=composite,
         fn_input=fn_input,
         autoscaled=autoscaled(spec, plan),
+        observed=read_observed_table(request.observed.get(TABLE_NAME)),
     )
     outcome = Outcome(results=[Result("Warning", w, "DeprecatedSpelling") for w in parsed.warnings])
     pending = outcome.pending

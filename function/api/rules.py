@@ -102,7 +102,8 @@ RULES: dict[str, Rule] = _catalogue(
     ),
     Rule(
         "ttl_attribute_when_enabled",
-        "ttl.attributeName must be set when TTL is enabled, and must be empty when disabled",
+        "ttl.attributeName must be set when TTL is enabled; when disabled it may stay set "
+        "(AWS needs the name to switch TTL off) or be empty",
         "planton",
     ),
     Rule(

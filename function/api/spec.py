@@ -317,7 +317,9 @@ class TimeToLive(_Model):
         default="",
         alias="attributeName",
         max_length=ATTRIBUTE_NAME_MAX,
-        description="Attribute holding the expiry time; set iff enabled.",
+        description=(
+            "Attribute holding the expiry time; required when enabled, may stay when disabled."
+        ),
     )
 
 
