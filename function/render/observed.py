@@ -49,8 +49,10 @@ def read_observed_table(resource: Any) -> ObservedTable:
     for gsi in _dicts(ap.get("globalSecondaryIndex")):
         name = _str(gsi.get("name"))
         if name is not None:
-            keys = (_str(gsi.get("hashKey")), _str(gsi.get("rangeKey")))
-            gsi_keys[name] = tuple(k for k in keys if k is not None)
+            # hashKey/rangeKey, or the newer keySchema list, whichever the provider reports.
+            keys = [_str(gsi.get("hashKey")), _str(gsi.get("rangeKey"))]
+            keys += [_str(k.get("attributeName")) for k in _dicts(gsi.get("keySchema"))]
+            gsi_keys[name] = tuple(dict.fromkeys(k for k in keys if k is not None))
     types = {
         n: t
         for a in _dicts(ap.get("attribute"))

@@ -6,7 +6,11 @@ from typing import Any
 
 from function.api.spec import GlobalSecondaryIndex, LocalSecondaryIndex, Projection
 from function.render.apis import CONTRIBUTOR_INSIGHTS, TABLE
-from function.render.capacity import hand_capacity_to_autoscaler
+from function.render.capacity import (
+    hand_capacity_to_autoscaler,
+    index_only_live_attributes,
+    still_on_demand,
+)
 from function.render.context import RenderContext
 from function.render.policies import set_management_policies
 
@@ -102,7 +106,8 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
     if spec.tags:
         fp["tags"] = dict(spec.tags)
     # Capacity that Application Auto Scaling manages must not be reset by the provider.
-    hand_capacity_to_autoscaler(table, ctx.autoscaled)
+    hand_capacity_to_autoscaler(table, [] if still_on_demand(ctx) else ctx.autoscaled)
+    index_only_live_attributes(table, ctx)
     set_management_policies(table, ctx)
     return table
 
