@@ -1,8 +1,9 @@
 """Guards against losing a table: what AWS fixes at CreateTable must not change.
 
 DynamoDB cannot change a table's keys, its key attributes' types, its local
-secondary indexes, its name or its region. Asked to, provider-aws replaces the
-table, which deletes it and its data. So once a Table is observed, the request
+secondary indexes, its name or its region. Asked to, provider-aws refuses every
+update of the table (force-new keys and LSIs), or creates a second table and
+leaves the first unmanaged (name, region). So once a Table is observed, the request
 is compared with it and any such change is refused with one Fatal result. GSI
 rebuilds and billing-mode switches are allowed, with a Warning each.
 
@@ -33,10 +34,13 @@ __all__ = [
     "table_shape",
 ]
 
+# Upjet refuses force-new updates (assertNoForceNew in its external_tfpluginsdk.go)
+# rather than replacing; a new external name or region makes it create a second table.
 _REMEDY = (
-    "AWS cannot make these changes in place, so provider-aws would delete the table and its "
-    "data to recreate it. Restore the previous values; to really change them, create a new "
-    "table (a new claim, or another spec.tableName) and migrate the data to it"
+    "AWS cannot make these changes in place: provider-aws would refuse every update of the "
+    "table (keys, LSIs), or create a second, empty table and leave this one unmanaged (name, "
+    "region). Restore the previous values; to really change them, create a new table (a new "
+    "claim, or another spec.tableName) and migrate the data to it"
 )
 
 
