@@ -15,6 +15,7 @@ from typing import Any, Literal
 from function.api.autoscaling import autoscaled, autoscaling_checks, plan_autoscaling
 from function.api.defaults import apply_defaults
 from function.api.input import FunctionInput
+from function.api.lenient import cross_field_problems
 from function.api.parse import parse_model, parse_spec
 from function.api.rules import Violation, format_violations
 from function.api.validation import check_table_name, validate_spec
@@ -144,7 +145,9 @@ def compose(request: Request) -> Outcome:
     composite = read_composite(request.composite)
     parsed = parse_spec(composite.spec)
     if parsed.spec is None:
-        return _fatal("InvalidSpec", parsed.violations, parsed.warnings)
+        # Name every field at fault: the cross-field problems of the parts that parsed too.
+        lenient = cross_field_problems(parsed.user, parsed.violations, fn_input)
+        return _fatal("InvalidSpec", [*parsed.violations, *lenient], parsed.warnings)
 
     spec = apply_defaults(parsed.spec, fn_input)
     existing = table_shape(request.observed.get(TABLE_NAME))

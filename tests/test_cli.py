@@ -130,3 +130,17 @@ def test_validate_of_files_without_a_claim_says_so() -> None:
     run = _function("validate", str(EXAMPLES / "composition.yaml"))
     assert run.returncode == 1
     assert "no AwsDynamodb claim, XAwsDynamodb or function Input found" in run.stderr
+
+
+def test_validate_reports_a_schema_error_and_a_cross_field_problem_in_one_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    claim = tmp_path / "claim.yaml"
+    claim.write_text(
+        "apiVersion: aws.project-planton.org/v1\nkind: AwsDynamodb\nmetadata: {name: orders}\n"
+        "spec:\n  region: us-east-1\n  tableClass: COLD\n"
+        "  attributeDefinitions: [{name: pk, type: S}]\n"
+        "  keySchema: [{attributeName: pk, keyType: HASH}, {attributeName: sk, keyType: RANGE}]\n"
+    )
+    run = _function("validate", str(claim))
+    assert run.returncode == 1
+    lines = run.stdout.strip().splitlines()
+    assert [line.rsplit("[", 1)[1] for line in lines] == ["enum]", "key_attribute_defined]"]

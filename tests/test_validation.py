@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from function.api.lenient import READS
 from function.api.rules import RULES
+from function.api.validation import CHECKS
 from function.compose import Outcome, Request, compose
 from tests.support import FIXTURES, load_yaml
 
@@ -71,7 +73,11 @@ def _computed_invalid() -> list[Case]:
         Case(
             "fifty-one-tags-on-the-claim",
             "A table has at most 50 tags.",
-            {**_base(), "tags": {f"k{i}": "v" for i in range(51)}},
+            {
+                **_base(),
+                "attributeDefinitions": [{"name": "pk", "type": "S"}],
+                "tags": {f"k{i}": "v" for i in range(51)},
+            },
             want=[{"path": "spec.tags", "rule": "bounds"}],
         ),
         Case(
@@ -203,3 +209,8 @@ def test_legacy_spelling_warnings_reach_the_user_when_the_spec_does_not_parse() 
         "spec.billingMode: BILLING_MODE_PAY_PER_REQUEST is an older spelling; "
         "write PAY_PER_REQUEST instead"
     ]
+
+
+def test_every_check_says_which_fields_it_reads() -> None:
+    """A check without an entry could judge a broken field when the spec does not parse."""
+    assert set(CHECKS) == set(READS)
