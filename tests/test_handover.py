@@ -125,3 +125,15 @@ def test_no_gsi_autoscaled_keeps_the_claims_attributes() -> None:
     )
     attributes = _table(_run(edited, observed))["spec"]["forProvider"]["attribute"]
     assert [a["name"] for a in attributes] == ["pk", "status", "customerId", "region"]
+
+
+def test_replica_targets_wait_for_the_switch_too() -> None:
+    xr = _xr("two-gsis.yaml")
+    spec = xr["spec"]
+    spec.update(streamEnabled=True, streamViewType="NEW_AND_OLD_IMAGES")
+    spec["replicas"] = [{"region": "us-east-1"}]
+    on_demand = _aws_table(xr, "PAY_PER_REQUEST")
+    on_demand["replica"] = [{"regionName": "us-east-1", "arn": "arn:aws:dynamodb:us-east-1:1:t"}]
+    table = _ready(_table(_run(xr)), **on_demand)
+    outcome = _run(xr, {"table": table})
+    assert _kinds(outcome, "Target") == []

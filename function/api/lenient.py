@@ -17,6 +17,13 @@ from function.api import validation as v
 from function.api.autoscaling import autoscaling_checks, plan_autoscaling
 from function.api.defaults import apply_defaults
 from function.api.input import FunctionInput
+from function.api.replicas import (
+    check_replica_kms_keys,
+    check_replica_regions,
+    check_replica_streams,
+    check_replica_write_scaling,
+    replica_checks,
+)
 from function.api.rules import Violation
 from function.api.spec import AwsDynamodbSpec
 
@@ -40,6 +47,10 @@ READS: dict[v.Check, frozenset[str]] = {
     v.check_ttl: frozenset({"ttl"}),
     v.check_encryption: frozenset({"serverSideEncryption"}),
     v.check_tags: frozenset({"tags"}),
+    check_replica_streams: frozenset({"replicas", "streamEnabled", "streamViewType"}),
+    check_replica_regions: frozenset({"replicas", "region"}),
+    check_replica_write_scaling: frozenset({"replicas", _BILLING, _SCALING, _GSIS, _THROUGHPUT}),
+    check_replica_kms_keys: frozenset({"replicas", "serverSideEncryption"}),
 }
 # Every autoscaling check reads these.
 _AUTOSCALING_READS = frozenset({_SCALING, _BILLING, _THROUGHPUT, _GSIS})
@@ -62,7 +73,7 @@ def broken_fields(violations: Sequence[Violation]) -> set[str]:
 
 
 def _runnable(broken: set[str]) -> Iterator[v.Check]:
-    for check in v.CHECKS:
+    for check in (*v.CHECKS, *replica_checks()):
         if not READS[check] & broken:
             yield check
 

@@ -14,7 +14,7 @@ undoes or endangers what the function says (docs/safety.md has the evidence):
   would be copied back into ``forProvider`` and reset by the provider.
 
 Deletion protection narrows the policies further. With
-``deletionProtectionEnabled: true`` AWS refuses DeleteTable; left at the
+``deletionProtectionEnabled: true`` (on the table or a replica) AWS refuses DeleteTable; left at the
 default, deleting the claim would make the provider call DeleteTable forever.
 Crossplane ignores ``deletionPolicy`` once ``managementPolicies`` is not the
 default (crossplane-runtime's LegacyManagementPoliciesResolver.ShouldDelete),
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from function.api.replicas import replica_settings
 from function.render.context import RenderContext
 
 __all__ = ["ALL_ACTIONS", "TABLE_ACTIONS", "set_management_policies"]
@@ -38,7 +39,11 @@ TABLE_ACTIONS = tuple(a for a in ALL_ACTIONS if a != "LateInitialize")
 
 def set_management_policies(table: dict[str, Any], ctx: RenderContext) -> None:
     """Set managementPolicies (and deletionPolicy) on a rendered Table."""
-    protected = ctx.spec.deletion_protection_enabled
+    # A protected replica blocks deleting the table too (the provider deletes
+    # replicas first), so it keeps the table as the table's own protection does.
+    protected = ctx.spec.deletion_protection_enabled or any(
+        r.deletion_protection for r in replica_settings(ctx.spec)
+    )
     spec = table.setdefault("spec", {})
     spec["managementPolicies"] = [a for a in TABLE_ACTIONS if not (protected and a == "Delete")]
     if protected and not ctx.composite.namespaced:
