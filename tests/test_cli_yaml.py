@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.support import EXAMPLES, ROOT
+from tests.support import EXAMPLES
+from tests.test_cli import _function
 
 PRODUCTION = EXAMPLES / "production"
-
-
-def _function(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "function.main", *args],
-        check=False,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_render_keeps_timestamps_in_the_xr_and_the_observed_table_as_strings(

@@ -68,6 +68,19 @@ def test_once_aws_bills_provisioned_capacity_is_handed_over_and_targets_render()
 # --- a GSI added or removed while GSIs are autoscaled ------------------------------------
 
 
+def _add_by_region(xr: dict[str, Any], **extra: Any) -> None:
+    """A new GSI on a new attribute, region."""
+    xr["spec"]["attributeDefinitions"].append({"name": "region", "type": "S"})
+    xr["spec"]["globalSecondaryIndexes"].append(
+        {
+            "name": "by-region",
+            "keySchema": [{"attributeName": "region", "keyType": "HASH"}],
+            "provisionedThroughput": {"readCapacityUnits": 5, "writeCapacityUnits": 5},
+            **extra,
+        }
+    )
+
+
 def _converged_with(xr: dict[str, Any]) -> dict[str, Any]:
     _, observed = _converge(xr)
     observed["table"]["status"]["atProvider"] = _aws_table(xr, "PROVISIONED")
@@ -78,14 +91,7 @@ def test_a_new_gsis_attribute_waits_with_the_index() -> None:
     xr = _xr("two-gsis.yaml")
     observed = _converged_with(xr)
     edited = copy.deepcopy(xr)
-    edited["spec"]["attributeDefinitions"].append({"name": "region", "type": "S"})
-    edited["spec"]["globalSecondaryIndexes"].append(
-        {
-            "name": "by-region",
-            "keySchema": [{"attributeName": "region", "keyType": "HASH"}],
-            "provisionedThroughput": {"readCapacityUnits": 5, "writeCapacityUnits": 5},
-        }
-    )
+    _add_by_region(edited)
     outcome = _run(edited, observed)
     attributes = _table(outcome)["spec"]["forProvider"]["attribute"]
     assert [a["name"] for a in attributes] == ["pk", "status", "customerId"]
@@ -114,15 +120,7 @@ def test_no_gsi_autoscaled_keeps_the_claims_attributes() -> None:
         gsi["autoScaling"] = {"enabled": False}
     observed = _converged_with(xr)
     edited = copy.deepcopy(xr)
-    edited["spec"]["attributeDefinitions"].append({"name": "region", "type": "S"})
-    edited["spec"]["globalSecondaryIndexes"].append(
-        {
-            "name": "by-region",
-            "keySchema": [{"attributeName": "region", "keyType": "HASH"}],
-            "provisionedThroughput": {"readCapacityUnits": 5, "writeCapacityUnits": 5},
-            "autoScaling": {"enabled": False},
-        }
-    )
+    _add_by_region(edited, autoScaling={"enabled": False})
     attributes = _table(_run(edited, observed))["spec"]["forProvider"]["attribute"]
     assert [a["name"] for a in attributes] == ["pk", "status", "customerId", "region"]
 
