@@ -35,7 +35,7 @@ import pytest
 
 from function.api.rules import RULES
 from function.compose import Request, compose
-from function.generate.xrd import CEL_RULES, FUNCTION_ONLY
+from function.generate.cel import CEL_RULES, FUNCTION_ONLY
 from tests import crds
 from tests.admission import prune_nulls
 from tests.rendered import (
