@@ -15,6 +15,7 @@ from typing import Any, Literal
 from function.api.autoscaling import autoscaled, autoscaling_checks, plan_autoscaling
 from function.api.defaults import apply_defaults
 from function.api.input import FunctionInput
+from function.api.lenient import cross_field_problems
 from function.api.parse import parse_model, parse_spec
 from function.api.replicas import replica_checks, replica_settings
 from function.api.rules import Violation, format_violations
@@ -23,6 +24,7 @@ from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
+from function.render.observed import read_observed_table
 from function.render.replicas import replica_autoscaling_contribution, replica_blocks
 from function.render.status import connection_details, ready_in, table_outputs
 from function.render.table import (
@@ -164,7 +166,9 @@ def compose(request: Request) -> Outcome:
     composite = read_composite(request.composite)
     parsed = parse_spec(composite.spec)
     if parsed.spec is None:
-        return _fatal("InvalidSpec", parsed.violations)
+        # Name every field at fault: the cross-field problems of the parts that parsed too.
+        lenient = cross_field_problems(parsed.user, parsed.violations, fn_input)
+        return _fatal("InvalidSpec", [*parsed.violations, *lenient], parsed.warnings)
 
     spec = apply_defaults(parsed.spec, fn_input)
     existing = table_shape(request.observed.get(TABLE_NAME))
@@ -186,6 +190,7 @@ def compose(request: Request) -> Outcome:
         composite=composite,
         fn_input=fn_input,
         autoscaled=autoscaled(spec, plan),
+        observed=read_observed_table(request.observed.get(TABLE_NAME)),
     )
     outcome = Outcome(results=[Result("Warning", w, "DeprecatedSpelling") for w in parsed.warnings])
     pending = outcome.pending

@@ -44,7 +44,7 @@ def _load(paths: list[str] | tuple[str, ...]) -> list[dict[str, Any]]:
     """YAML documents from files or directories; a bad file is a usage error, not a traceback."""
     try:
         return offline.load_documents(paths)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         raise click.ClickException(f"cannot read {', '.join(paths)}: {exc}") from exc
 
 
@@ -94,13 +94,20 @@ def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> No
 def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
     """Check claims or XRs offline; print every problem, exit 1 if any."""
     fn_input = _single(_load([input_file]), "--input") if input_file else None
-    docs = _load(files)
-    problems = offline.validate_documents(docs, fn_input)
-    for problem in problems:
+    found = offline.validate_documents(_load(files), fn_input)
+    if found.skipped:
+        click.echo(
+            f"skipped {len(found.skipped)} document(s) that are not an AwsDynamodb claim, "
+            f"XAwsDynamodb or function Input: {', '.join(found.skipped)}",
+            err=True,
+        )
+    for problem in found.problems:
         click.echo(problem)
-    if problems:
+    if found.problems:
         sys.exit(1)
-    click.echo(f"{len(docs)} document(s) valid")
+    if not found.checked:
+        raise click.ClickException("no AwsDynamodb claim, XAwsDynamodb or function Input found")
+    click.echo(f"{found.checked} document(s) valid")
 
 
 @cli.command("docs")

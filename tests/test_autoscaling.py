@@ -423,7 +423,6 @@ def test_turning_autoscaling_off_removes_targets_and_policies_and_restores_capac
     assert set(outcome.resources) == {"table"}
     table = _table(outcome)["spec"]
     assert "initProvider" not in table
-    assert "managementPolicies" not in table
     assert (table["forProvider"]["readCapacity"], table["forProvider"]["writeCapacity"]) == (10, 5)
     assert [
         (g["name"], g["readCapacity"], g["writeCapacity"])

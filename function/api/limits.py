@@ -60,10 +60,13 @@ TAG_VALUE_MAX = 256
 TAG_RESERVED_PREFIXES = ("aws:",)
 
 KMS_ARN_MAX = 2048
-# A KMS key or alias ARN is PREFIX + region + SUFFIX; a replica's key must name
-# the replica's own region there (KMS keys are regional).
+# A KMS key ARN is PREFIX + region + SUFFIX; a replica's key must name the
+# replica's own region there (KMS keys are regional). A key ARN only, no alias:
+# AWS reports the resolved key ARN, so an alias ARN would differ from what the
+# provider observes and update the table on every reconcile
+# (terraform-aws-modules/terraform-aws-dynamodb-table#92).
 KMS_ARN_PREFIX = r"^arn:aws[a-z-]*:kms:"
-KMS_ARN_SUFFIX = r":\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$"
+KMS_ARN_SUFFIX = r":\d{12}:key/[A-Za-z0-9-]+$"
 KMS_ARN_PATTERN = KMS_ARN_PREFIX + "[a-z0-9-]+" + KMS_ARN_SUFFIX
 REGION_MAX = 64
 

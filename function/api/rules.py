@@ -102,7 +102,8 @@ RULES: dict[str, Rule] = _catalogue(
     ),
     Rule(
         "ttl_attribute_when_enabled",
-        "ttl.attributeName must be set when TTL is enabled, and must be empty when disabled",
+        "ttl.attributeName must be set when TTL is enabled; when disabled it may stay set "
+        "(AWS needs the name to switch TTL off) or be empty",
         "planton",
     ),
     Rule(
@@ -173,8 +174,8 @@ RULES: dict[str, Rule] = _catalogue(
     ),
     Rule(
         "kms_key_arn_format",
-        "kmsKeyArn must be a KMS key or alias ARN "
-        "(arn:aws:kms:REGION:ACCOUNT:key/ID or arn:aws:kms:REGION:ACCOUNT:alias/NAME)",
+        "kmsKeyArn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias: "
+        "AWS reports the key's ARN, so an alias would update the table on every reconcile",
         "aws",
     ),
     Rule(
@@ -242,7 +243,7 @@ RULES: dict[str, Rule] = _catalogue(
     Rule(
         "replica_kms_key",
         "a replica sets kmsKeyArn exactly when the table uses a customer-managed key "
-        "(serverSideEncryption.kmsKeyArn), and it must be a KMS key or alias ARN in the "
+        "(serverSideEncryption.kmsKeyArn), and it must be a KMS key ARN (not an alias) in the "
         "replica's own region (KMS keys are regional)",
         "aws",
     ),

@@ -104,6 +104,8 @@ ProjectionType = Annotated[
             "PROJECTION_TYPE_KEYS_ONLY_PROJECTION": "KEYS_ONLY_PROJECTION",
             "PROJECTION_TYPE_INCLUDE": "INCLUDE",
         },
+        # AWS's own current name for the projection, not an older spelling: no warning.
+        current=frozenset({"KEYS_ONLY"}),
     ),
 ]
 
@@ -319,7 +321,9 @@ class TimeToLive(_Model):
         default="",
         alias="attributeName",
         max_length=ATTRIBUTE_NAME_MAX,
-        description="Attribute holding the expiry time; set iff enabled.",
+        description=(
+            "Attribute holding the expiry time; required when enabled, may stay when disabled."
+        ),
     )
 
 
@@ -334,7 +338,7 @@ class ServerSideEncryption(_Model):
         default="",
         alias="kmsKeyArn",
         max_length=KMS_ARN_MAX,
-        description="ARN of a customer-managed KMS key or alias; only with enabled.",
+        description="ARN of a customer-managed KMS key (not an alias); only with enabled.",
     )
 
 

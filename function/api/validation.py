@@ -101,7 +101,8 @@ def check_stream(spec: AwsDynamodbSpec) -> Iterator[Violation]:
 
 
 def check_ttl(spec: AwsDynamodbSpec) -> Iterator[Violation]:
-    if spec.ttl is not None and spec.ttl.enabled != bool(spec.ttl.attribute_name):
+    # A disabled TTL may keep its attribute: AWS needs the name to switch TTL off.
+    if spec.ttl is not None and spec.ttl.enabled and not spec.ttl.attribute_name:
         yield violation("spec.ttl.attributeName", "ttl_attribute_when_enabled")
 
 

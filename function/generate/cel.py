@@ -351,7 +351,7 @@ CEL_RULES: tuple[CelRule, ...] = (
     CelRule(
         "ttl_attribute_when_enabled",
         "spec.ttl",
-        "(has(self.enabled) && self.enabled) == "
+        "!(has(self.enabled) && self.enabled) || "
         "(has(self.attributeName) && size(self.attributeName) > 0)",
         ".attributeName",
     ),

@@ -10,6 +10,7 @@ from function.api.input import FunctionInput
 from function.api.spec import AwsDynamodbSpec
 from function.render.apis import ApiKind
 from function.render.composite import Composite
+from function.render.observed import ObservedTable
 
 __all__ = ["EXTERNAL_NAME", "RenderContext"]
 
@@ -26,6 +27,8 @@ class RenderContext:
     fn_input: FunctionInput
     # What to autoscale (api/autoscaling.py's autoscaled), worked out once per request.
     autoscaled: list[Scaled] = field(default_factory=list)
+    # The Table the provider already observes (defaults: none yet).
+    observed: ObservedTable = field(default_factory=ObservedTable)
 
     @property
     def region(self) -> str:
