@@ -12,12 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from function.api.alarms import alarm_checks, check_alarm_input, plan_alarms
 from function.api.autoscaling import autoscaled, autoscaling_checks, plan_autoscaling
 from function.api.defaults import apply_defaults
 from function.api.input import FunctionInput
 from function.api.parse import parse_model, parse_spec
 from function.api.rules import Violation, format_violations
 from function.api.validation import check_table_name, validate_spec
+from function.render.alarms import alarms_contribution
 from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
 from function.render.context import RenderContext
@@ -111,7 +113,7 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
 
 
 # Each renderer adds its resources; later renderers may depend on earlier ones' output.
-RENDERERS: list[Renderer] = [table_contribution, autoscaling_contribution]
+RENDERERS: list[Renderer] = [table_contribution, autoscaling_contribution, alarms_contribution]
 
 
 def _table_name(spec_name: str | None, composite: Composite) -> tuple[str, str]:
@@ -139,6 +141,8 @@ def compose(request: Request) -> Outcome:
     fn_input, violations, _ = parse_model(FunctionInput, request.input or {}, "input")
     if fn_input is None:
         return _fatal("InvalidInput", violations)
+    if input_problems := check_alarm_input(fn_input):
+        return _fatal("InvalidInput", input_problems)
 
     composite = read_composite(request.composite)
     parsed = parse_spec(composite.spec)
@@ -152,8 +156,9 @@ def compose(request: Request) -> Outcome:
         parsed.spec, spec, _table_name(spec.table_name, composite), existing
     )
     plan = plan_autoscaling(spec)
+    alarm_plan = plan_alarms(spec, fn_input)
     problems: list[Violation] = [
-        *validate_spec(spec, extra=autoscaling_checks(plan)),
+        *validate_spec(spec, extra=[*autoscaling_checks(plan), *alarm_checks(alarm_plan)]),
         *check_table_name(table_name, name_path),
     ]
     if problems:
@@ -165,6 +170,7 @@ def compose(request: Request) -> Outcome:
         composite=composite,
         fn_input=fn_input,
         autoscaled=autoscaled(spec, plan),
+        alarms=alarm_plan,
     )
     outcome = Outcome(results=[Result("Warning", w, "DeprecatedSpelling") for w in parsed.warnings])
     pending = outcome.pending
