@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,6 +24,42 @@ FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"
 SHARED = Path(os.environ.get("FUNCTION_SHARED_DIR", ROOT.parent / "shared"))
 CRDS = SHARED / "crds"
+
+# Provider CRDs the shared folder lacks, read from the Go module cache of the
+# provider-aws version tools/versions.mk pins (tests/crds.py is to pin them by sha256).
+MODULE_CRD_FILES = (
+    "cloudwatch.aws.upbound.io_metricalarms.yaml",
+    "cloudwatch.aws.m.upbound.io_metricalarms.yaml",
+)
+
+
+def _provider_aws_version() -> str:
+    found = re.search(
+        r"^PROVIDER_AWS_VERSION\s*:?=\s*(\S+)", (ROOT / "tools" / "versions.mk").read_text(), re.M
+    )
+    assert found, "tools/versions.mk names no PROVIDER_AWS_VERSION"
+    return found.group(1)
+
+
+def module_crds() -> Path:
+    """The pinned provider-aws module's package/crds in the Go module cache."""
+    cache = os.environ.get("GOMODCACHE") or str(
+        Path(os.environ.get("GOPATH") or Path.home() / "go") / "pkg" / "mod"
+    )
+    return (
+        Path(cache) / f"github.com/upbound/provider-aws/v2@{_provider_aws_version()}/package/crds"
+    )
+
+
+def require_module_crds() -> Path:
+    """Skip (with the reason) when the pinned provider-aws module is not in the Go module cache."""
+    crds = module_crds()
+    if not all((crds / name).is_file() for name in MODULE_CRD_FILES):
+        pytest.skip(
+            f"provider-aws CRDs {', '.join(MODULE_CRD_FILES)} not found in {crds}: the Go "
+            "module cache lacks the pinned provider-aws (set GOMODCACHE, or download the module)"
+        )
+    return crds
 
 
 def load_yaml(path: Path) -> Any:
@@ -56,6 +93,14 @@ def _crd_index() -> dict[tuple[str, str], tuple[dict[str, Any], str]]:
             key = (f"{group}/{version['name']}", kind)
             # The first file wins: the newest Crossplane CRDs sit above v1/.
             index.setdefault(key, (version["schema"]["openAPIV3Schema"], str(path)))
+    for name in MODULE_CRD_FILES:
+        path = module_crds() / name
+        if path.is_file():
+            doc = load_yaml(path)
+            kind = doc["spec"]["names"]["kind"]
+            for version in doc["spec"]["versions"]:
+                key = (f"{doc['spec']['group']}/{version['name']}", kind)
+                index.setdefault(key, (version["schema"]["openAPIV3Schema"], str(path)))
     return index
 
 
@@ -71,6 +116,8 @@ def crd_schema(api_version: str, kind: str, crd_file: str | None = None) -> dict
     try:
         return _crd_index()[(api_version, kind)][0]
     except KeyError:
+        if any(name.startswith(api_version.partition("/")[0] + "_") for name in MODULE_CRD_FILES):
+            require_module_crds()
         raise AssertionError(f"no reference CRD serves {api_version} {kind}") from None
 
 
