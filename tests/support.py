@@ -106,7 +106,11 @@ def _crd_index() -> dict[tuple[str, str], tuple[dict[str, Any], str]]:
 
 def crd_schema(api_version: str, kind: str, crd_file: str | None = None) -> dict[str, Any]:
     """The openAPIV3Schema of a served version of a reference CRD."""
-    require_shared()
+    group = api_version.partition("/")[0]
+    if any(name.startswith(group + "_") for name in MODULE_CRD_FILES):
+        require_module_crds()
+    else:
+        require_shared()
     if crd_file is not None:
         doc = load_yaml(CRDS / crd_file)
         version = api_version.rsplit("/", maxsplit=1)[-1]
@@ -116,8 +120,6 @@ def crd_schema(api_version: str, kind: str, crd_file: str | None = None) -> dict
     try:
         return _crd_index()[(api_version, kind)][0]
     except KeyError:
-        if any(name.startswith(api_version.partition("/")[0] + "_") for name in MODULE_CRD_FILES):
-            require_module_crds()
         raise AssertionError(f"no reference CRD serves {api_version} {kind}") from None
 
 
