@@ -7,7 +7,7 @@ can use it; what the settings mean and how they are checked is in
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,16 +49,30 @@ TopicArns = Annotated[
     Field(max_length=ALARM_ACTIONS_MAX),
 ]
 
-_PERIOD = (
-    f"Seconds per evaluated period: a multiple of {ALARM_PERIOD_STEP} "
-    f"(default {DEFAULT_PERIOD_SECONDS})."
-)
+
+def _period() -> Any:
+    return Field(
+        default=DEFAULT_PERIOD_SECONDS,
+        alias="periodSeconds",
+        ge=ALARM_PERIOD_STEP,
+        le=ALARM_PERIOD_MAX,
+        description=(
+            f"Seconds per evaluated period: a multiple of {ALARM_PERIOD_STEP} "
+            f"(default {DEFAULT_PERIOD_SECONDS})."
+        ),
+    )
 
 
-def _window(default: int) -> str:
-    return (
-        f"Consecutive periods that must breach (default {default}); times periodSeconds "
-        f"at most {ALARM_EVALUATION_WINDOW_MAX} (one day)."
+def _evaluation_periods(default: int) -> Any:
+    return Field(
+        default=default,
+        alias="evaluationPeriods",
+        ge=1,
+        le=ALARM_EVALUATION_WINDOW_MAX // ALARM_PERIOD_STEP,
+        description=(
+            f"Consecutive periods that must breach (default {default}); times periodSeconds "
+            f"at most {ALARM_EVALUATION_WINDOW_MAX} (one day)."
+        ),
     )
 
 
@@ -73,20 +87,8 @@ class ThrottleAlarms(_Model):
             f"(default {DEFAULT_THROTTLE_THRESHOLD}: any)."
         ),
     )
-    period_seconds: int = Field(
-        default=DEFAULT_PERIOD_SECONDS,
-        alias="periodSeconds",
-        ge=ALARM_PERIOD_STEP,
-        le=ALARM_PERIOD_MAX,
-        description=_PERIOD,
-    )
-    evaluation_periods: int = Field(
-        default=DEFAULT_THROTTLE_EVALUATION_PERIODS,
-        alias="evaluationPeriods",
-        ge=1,
-        le=ALARM_EVALUATION_WINDOW_MAX // ALARM_PERIOD_STEP,
-        description=_window(DEFAULT_THROTTLE_EVALUATION_PERIODS),
-    )
+    period_seconds: int = _period()
+    evaluation_periods: int = _evaluation_periods(DEFAULT_THROTTLE_EVALUATION_PERIODS)
 
 
 class CapacityAlarms(_Model):
@@ -106,20 +108,8 @@ class CapacityAlarms(_Model):
             f"capacity (default {DEFAULT_CAPACITY_PERCENT:g})."
         ),
     )
-    period_seconds: int = Field(
-        default=DEFAULT_PERIOD_SECONDS,
-        alias="periodSeconds",
-        ge=ALARM_PERIOD_STEP,
-        le=ALARM_PERIOD_MAX,
-        description=_PERIOD,
-    )
-    evaluation_periods: int = Field(
-        default=DEFAULT_CAPACITY_EVALUATION_PERIODS,
-        alias="evaluationPeriods",
-        ge=1,
-        le=ALARM_EVALUATION_WINDOW_MAX // ALARM_PERIOD_STEP,
-        description=_window(DEFAULT_CAPACITY_EVALUATION_PERIODS),
-    )
+    period_seconds: int = _period()
+    evaluation_periods: int = _evaluation_periods(DEFAULT_CAPACITY_EVALUATION_PERIODS)
 
 
 class Alarms(_Model):
