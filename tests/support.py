@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import socket
@@ -26,11 +27,16 @@ SHARED = Path(os.environ.get("FUNCTION_SHARED_DIR", ROOT.parent / "shared"))
 CRDS = SHARED / "crds"
 
 # Provider CRDs the shared folder lacks, read from the Go module cache of the
-# provider-aws version tools/versions.mk pins (tests/crds.py is to pin them by sha256).
-MODULE_CRD_FILES = (
-    "cloudwatch.aws.upbound.io_metricalarms.yaml",
-    "cloudwatch.aws.m.upbound.io_metricalarms.yaml",
-)
+# provider-aws version tools/versions.mk pins; the files at v2.5.0, pinned so a
+# changed copy cannot pass unnoticed.
+MODULE_CRD_FILES = {
+    "cloudwatch.aws.upbound.io_metricalarms.yaml": (
+        "423c576293d2680316e3455e0a919d8c79aaf1a7208acd1641132d8df3f63d18"
+    ),
+    "cloudwatch.aws.m.upbound.io_metricalarms.yaml": (
+        "9486bd33001f6a5b09216fda81d8786b2996c9bf543679a8f37ea73b7d9ae5fd"
+    ),
+}
 
 
 def _provider_aws_version() -> str:
@@ -93,10 +99,12 @@ def _crd_index() -> dict[tuple[str, str], tuple[dict[str, Any], str]]:
             key = (f"{group}/{version['name']}", kind)
             # The first file wins: the newest Crossplane CRDs sit above v1/.
             index.setdefault(key, (version["schema"]["openAPIV3Schema"], str(path)))
-    for name in MODULE_CRD_FILES:
+    for name, sha256 in MODULE_CRD_FILES.items():
         path = module_crds() / name
         if path.is_file():
-            doc = load_yaml(path)
+            data = path.read_bytes()
+            assert hashlib.sha256(data).hexdigest() == sha256, f"{path} is not the pinned file"
+            doc = yaml.safe_load(data)
             kind = doc["spec"]["names"]["kind"]
             for version in doc["spec"]["versions"]:
                 key = (f"{doc['spec']['group']}/{version['name']}", kind)
