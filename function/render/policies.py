@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from function.api.replicas import replica_settings
 from function.render.context import RenderContext
 
 __all__ = ["ALL_ACTIONS", "set_management_policies"]
@@ -31,7 +32,11 @@ ALL_ACTIONS = ("Observe", "Create", "Update", "Delete", "LateInitialize")
 
 def set_management_policies(table: dict[str, Any], ctx: RenderContext) -> None:
     """Set managementPolicies and deletionPolicy on a rendered Table; defaults stay unsaid."""
-    protected = ctx.spec.deletion_protection_enabled
+    # A protected replica blocks deleting the table too (the provider deletes
+    # replicas first), so it keeps the table as the table's own protection does.
+    protected = ctx.spec.deletion_protection_enabled or any(
+        r.deletion_protection for r in replica_settings(ctx.spec)
+    )
     namespaced = ctx.composite.namespaced
     narrowed = bool(ctx.autoscaled)
     dropped: set[str] = set()
