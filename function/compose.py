@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from function.api.alarms import alarm_checks, check_alarm_input, plan_alarms
 from function.api.autoscaling import autoscaled, autoscaling_checks, plan_autoscaling
 from function.api.defaults import apply_defaults
 from function.api.input import FunctionInput
@@ -20,6 +21,7 @@ from function.api.parse import parse_model, parse_spec
 from function.api.replicas import replica_checks, replica_settings
 from function.api.rules import Violation, format_violations
 from function.api.validation import check_table_name, validate_spec
+from function.render.alarms import alarms_contribution
 from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
 from function.render.context import RenderContext
@@ -124,6 +126,7 @@ RENDERERS: list[Renderer] = [
     table_contribution,
     autoscaling_contribution,
     replica_autoscaling_contribution,
+    alarms_contribution,
 ]
 
 
@@ -162,6 +165,8 @@ def compose(request: Request) -> Outcome:
     fn_input, violations, _ = parse_model(FunctionInput, request.input or {}, "input")
     if fn_input is None:
         return _fatal("InvalidInput", violations)
+    if input_problems := check_alarm_input(fn_input):
+        return _fatal("InvalidInput", input_problems)
 
     composite = read_composite(request.composite)
     parsed = parse_spec(composite.spec)
@@ -177,8 +182,11 @@ def compose(request: Request) -> Outcome:
         parsed.spec, spec, _table_name(spec.table_name, composite), existing
     )
     plan = plan_autoscaling(spec)
+    alarm_plan = plan_alarms(spec, fn_input)
     problems: list[Violation] = [
-        *validate_spec(spec, extra=[*autoscaling_checks(plan), *replica_checks()]),
+        *validate_spec(
+            spec, extra=[*autoscaling_checks(plan), *replica_checks(), *alarm_checks(alarm_plan)]
+        ),
         *check_table_name(table_name, name_path),
     ]
     if problems:
@@ -191,6 +199,7 @@ def compose(request: Request) -> Outcome:
         fn_input=fn_input,
         autoscaled=autoscaled(spec, plan),
         observed=read_observed_table(request.observed.get(TABLE_NAME)),
+        alarms=alarm_plan,
     )
     outcome = Outcome(results=[Result("Warning", w, "DeprecatedSpelling") for w in parsed.warnings])
     pending = outcome.pending

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from function.api.alarm_spec import AlarmDefaults
 from function.api.spec import BillingMode, OptionalTableClass, ServerSideEncryption
 
 __all__ = ["INPUT_API_VERSION", "INPUT_KIND", "Defaults", "FunctionInput", "Warnings"]
@@ -99,3 +100,7 @@ class FunctionInput(_Model):
     )
     defaults: Defaults = Field(default_factory=Defaults, description="Per-field defaults.")
     warnings: Warnings = Field(default_factory=Warnings, description="Advisory warnings.")
+    alarms: AlarmDefaults = Field(
+        default_factory=AlarmDefaults,
+        description="CloudWatch alarms for every table: on or off, and the SNS topics to notify.",
+    )

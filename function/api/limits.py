@@ -2,13 +2,18 @@
 
 The pydantic bounds, the validation messages, the XRD's CEL rules and the docs
 all read these constants, so a limit is changed in one place. Each comes from
-the DynamoDB, Application Auto Scaling or tagging documentation of CreateTable,
-RegisterScalableTarget and TagResource.
+the DynamoDB, Application Auto Scaling, CloudWatch or tagging documentation of
+CreateTable, RegisterScalableTarget, PutMetricAlarm and TagResource.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "ALARM_ACTIONS_MAX",
+    "ALARM_EVALUATION_WINDOW_MAX",
+    "ALARM_NAME_MAX",
+    "ALARM_PERIOD_MAX",
+    "ALARM_PERIOD_STEP",
     "ATTRIBUTE_NAME_MAX",
     "CAPACITY_MAX",
     "KMS_ARN_MAX",
@@ -30,6 +35,8 @@ __all__ = [
     "REGION_MAX",
     "REPLICA_REGION_MAX",
     "REPLICA_REGION_PATTERN",
+    "SNS_TOPIC_ARN_MAX",
+    "SNS_TOPIC_ARN_PATTERN",
     "TAG_KEY_MAX",
     "TAG_RESERVED_PREFIXES",
     "TAG_VALUE_MAX",
@@ -88,3 +95,16 @@ TARGET_UTILIZATION_MAX = 90
 MAX_KEY_ELEMENTS = 2
 MAX_ATTRIBUTE_DEFINITIONS = 2 + 2 * (MAX_GSIS + MAX_LSIS)
 MAX_NON_KEY_ATTRIBUTES = MAX_PROJECTED_ATTRIBUTES
+
+# CloudWatch metric alarms (PutMetricAlarm). DynamoDB publishes its metrics once
+# a minute, so an alarm's period is a whole number of minutes; periods times
+# evaluation periods may cover at most one day.
+ALARM_NAME_MAX = 255
+ALARM_ACTIONS_MAX = 5
+ALARM_PERIOD_STEP = 60
+ALARM_EVALUATION_WINDOW_MAX = 86_400
+ALARM_PERIOD_MAX = ALARM_EVALUATION_WINDOW_MAX
+# An SNS topic to notify: topic names are 1-256 letters, digits, - and _ (FIFO
+# topics end in .fifo); a partition, region and 12-digit account come before.
+SNS_TOPIC_ARN_MAX = 400
+SNS_TOPIC_ARN_PATTERN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$"

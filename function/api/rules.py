@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from function.api.limits import (
+    ALARM_EVALUATION_WINDOW_MAX,
+    ALARM_PERIOD_STEP,
     MAX_PROJECTED_ATTRIBUTES,
     MAX_TAGS,
     NAME_FORMAT,
@@ -215,6 +217,32 @@ RULES: dict[str, Rule] = _catalogue(
         "the provisioned capacity of an autoscaled table or index must lie between its "
         "autoscaling minCapacity and maxCapacity",
         "function",
+    ),
+    # CloudWatch alarms (function/api/alarms.py).
+    Rule(
+        "sns_topic_arn_format",
+        "alarmActions and okActions must be SNS topic ARNs (arn:aws:sns:REGION:ACCOUNT:TOPIC)",
+        "aws",
+    ),
+    Rule(
+        "alarm_topic_in_table_region",
+        "the SNS topics an alarm notifies must be in the table's region: CloudWatch notifies "
+        "only topics in the alarm's region",
+        "aws",
+        "function",
+        "the table's region, or the topics, may come from the Composition's Input",
+    ),
+    Rule(
+        "alarm_period_whole_minutes",
+        f"an alarm's periodSeconds must be a multiple of {ALARM_PERIOD_STEP}: DynamoDB "
+        "publishes its metrics once a minute",
+        "aws",
+    ),
+    Rule(
+        "alarm_evaluation_window_max",
+        "an alarm's evaluationPeriods times periodSeconds must be at most "
+        f"{ALARM_EVALUATION_WINDOW_MAX} seconds (one day)",
+        "aws",
     ),
     # Global tables (function/api/replicas.py, function/safety/replicas.py).
     Rule(

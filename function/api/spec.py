@@ -1,8 +1,8 @@
 """The AwsDynamodb spec: the one source of truth for what a claim or XR may say.
 
 Field names and rules follow Project Planton's ``AwsDynamodbSpec`` (spec.proto);
-``region``, ``tableName``, ``tags`` and ``autoScaling`` are this function's
-additions. The XRD schema, the docs and the validation messages are derived
+``region``, ``tableName``, ``tags``, ``autoScaling`` and ``alarms`` are this
+function's additions. The XRD schema, the docs and the validation messages are derived
 from these models, so a field is described here once, with its constraints;
 the AWS limits come from ``limits.py`` and the older enum spellings are handled
 by ``spellings.py``.
@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from function.api.alarm_spec import Alarms
 from function.api.limits import (
     ATTRIBUTE_NAME_MAX,
     CAPACITY_MAX,
@@ -490,4 +491,8 @@ class AwsDynamodbSpec(_Model):
             "Regions whose existing replica may be deleted (removed from replicas, or "
             "replaced by a kmsKeyArn change); any other removal is refused."
         ),
+    )
+    alarms: Alarms | None = Field(
+        default=None,
+        description="CloudWatch alarms on throttling and consumed capacity (docs/alarms.md).",
     )

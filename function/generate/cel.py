@@ -15,7 +15,15 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from function.api.alarm_spec import (
+    DEFAULT_CAPACITY_EVALUATION_PERIODS,
+    DEFAULT_PERIOD_SECONDS,
+    DEFAULT_THROTTLE_EVALUATION_PERIODS,
+)
+from function.api.alarms import SNS_TOPIC_ARN
 from function.api.limits import (
+    ALARM_EVALUATION_WINDOW_MAX,
+    ALARM_PERIOD_STEP,
     CAPACITY_MAX,
     KMS_ARN_PREFIX,
     KMS_ARN_SUFFIX,
@@ -220,6 +228,19 @@ def _capacity_in_range(owner: str) -> str:
 
 
 _SCALING_ON_DEMAND = f"(has(self.billingMode) && {_in('self.billingMode', _ON_DEMAND)})"
+
+
+def _window(evaluation_periods: int) -> str:
+    """An alarm block's evaluationPeriods x periodSeconds, with the models' defaults."""
+    period = f"(has(self.periodSeconds) ? self.periodSeconds : {DEFAULT_PERIOD_SECONDS})"
+    periods = f"(has(self.evaluationPeriods) ? self.evaluationPeriods : {evaluation_periods})"
+    return f"{periods} * {period} <= {ALARM_EVALUATION_WINDOW_MAX}"
+
+
+_ALARM_BLOCKS = (
+    ("throttles", DEFAULT_THROTTLE_EVALUATION_PERIODS),
+    ("consumedCapacity", DEFAULT_CAPACITY_EVALUATION_PERIODS),
+)
 
 
 _REPLICAS = _or_empty("self.replicas")
@@ -438,6 +459,31 @@ CEL_RULES: tuple[CelRule, ...] = (
         f"!{list(_AWS_PREFIXES)!r}.exists(p, k.startsWith(p)))",
     ),
     CelRule("tag_value_format", "spec.tags", f"self.all(k, size(self[k]) <= {TAG_VALUE_MAX})"),
+    *(
+        CelRule(
+            "sns_topic_arn_format",
+            f"spec.alarms.{actions}",
+            f"self.all(a, a.matches({SNS_TOPIC_ARN.pattern!r}))",
+        )
+        for actions in ("alarmActions", "okActions")
+    ),
+    *(
+        CelRule(
+            "alarm_period_whole_minutes",
+            f"spec.alarms.{block}.periodSeconds",
+            f"self % {ALARM_PERIOD_STEP} == 0",
+        )
+        for block, _ in _ALARM_BLOCKS
+    ),
+    *(
+        CelRule(
+            "alarm_evaluation_window_max",
+            f"spec.alarms.{block}",
+            _window(periods),
+            ".evaluationPeriods",
+        )
+        for block, periods in _ALARM_BLOCKS
+    ),
 )
 
 # Views of the catalogue, for the tests and docs: what the structural schema

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CONTRIBUTOR_INSIGHTS", "POLICY", "TABLE", "TARGET", "ApiKind"]
+__all__ = ["CONTRIBUTOR_INSIGHTS", "METRIC_ALARM", "POLICY", "TABLE", "TARGET", "ApiKind"]
 
 
 @dataclass(frozen=True)
@@ -36,4 +36,7 @@ TARGET = ApiKind(
 )
 POLICY = ApiKind(
     "Policy", "appautoscaling.aws.upbound.io/v1beta2", "appautoscaling.aws.m.upbound.io/v1beta1"
+)
+METRIC_ALARM = ApiKind(
+    "MetricAlarm", "cloudwatch.aws.upbound.io/v1beta2", "cloudwatch.aws.m.upbound.io/v1beta1"
 )

@@ -27,6 +27,7 @@ from function.render.table import TABLE_NAME
 
 __all__ = [
     "autoscaling_contribution",
+    "index_slug",
     "policy_name",
     "render_scalable_target",
     "render_scaling_policy",
@@ -40,15 +41,14 @@ POLICY_TYPE = "TargetTrackingScaling"
 _METRIC = {"read": "DynamoDBReadCapacityUtilization", "write": "DynamoDBWriteCapacityUtilization"}
 _UNITS = {"read": "ReadCapacityUnits", "write": "WriteCapacityUnits"}
 
-# Longest slugs that keep "index-<slug>-write-target" within 63 characters,
-# with and without the 9-character ".<hash>" suffix.
+# Longest slug that keeps "index-<slug>-write-target" within 63 characters;
+# a hashed slug spends 9 of them on ".<hash>".
 _SLUG_MAX = 63 - len("index-") - len("-write-target")
-_HASHED_SLUG_MAX = _SLUG_MAX - 9
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def _index_slug(index: str) -> str:
-    """A readable, stable, collision-free stand-in for a GSI name.
+def index_slug(index: str, slug_max: int = _SLUG_MAX) -> str:
+    """A readable, stable, collision-free stand-in for a GSI name, at most ``slug_max`` long.
 
     Names already lowercase letters, digits and dashes (and short) are used as
     they are. Any other name gets a lowercased, dashed form plus ``.`` and a
@@ -56,15 +56,15 @@ def _index_slug(index: str) -> str:
     can never equal another index's plain one.
     """
     slug = _NOT_SLUG.sub("-", index.lower()).strip("-")
-    if slug == index and len(slug) <= _SLUG_MAX:
+    if slug == index and len(slug) <= slug_max:
         return slug
     digest = hashlib.sha256(index.encode()).hexdigest()[:8]
-    slug = slug[:_HASHED_SLUG_MAX].rstrip("-")
+    slug = slug[: slug_max - 9].rstrip("-")
     return f"{slug}.{digest}" if slug else digest
 
 
 def _scope(index: str | None) -> str:
-    return "table" if index is None else f"index-{_index_slug(index)}"
+    return "table" if index is None else f"index-{index_slug(index)}"
 
 
 def target_name(index: str | None, dim: Dimension) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from function.api.alarms import AlarmPlan
 from function.api.autoscaling import Scaled
 from function.api.input import FunctionInput
 from function.api.spec import AwsDynamodbSpec
@@ -29,6 +30,8 @@ class RenderContext:
     autoscaled: list[Scaled] = field(default_factory=list)
     # The Table the provider already observes (defaults: none yet).
     observed: ObservedTable = field(default_factory=ObservedTable)
+    # The table's alarm settings (api/alarms.py's plan_alarms); None: no alarms.
+    alarms: AlarmPlan | None = None
 
     @property
     def region(self) -> str:
