@@ -17,6 +17,12 @@ from function.api.defaults import apply_defaults
 from function.api.input import FunctionInput
 from function.api.parse import parse_model, parse_spec
 from function.api.rules import Violation, format_violations
+from function.api.tenancy import (
+    claim_tag_conflicts,
+    default_table_name,
+    name_prefix,
+    policy_checks,
+)
 from function.api.validation import check_table_name, validate_spec
 from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
@@ -31,6 +37,15 @@ from function.render.table import (
 )
 from function.safety.antipatterns import anti_pattern_warnings
 from function.safety.guards import TableShape, check_table_change, keep_table_identity, table_shape
+from function.safety.ownership import (
+    Decision,
+    Stage,
+    Wanted,
+    decide,
+    foreign_message,
+    owner_id,
+    ownership_tags,
+)
 
 __all__ = ["Composed", "Contribution", "Outcome", "Request", "Result", "compose"]
 
@@ -114,10 +129,45 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
 RENDERERS: list[Renderer] = [table_contribution, autoscaling_contribution]
 
 
-def _table_name(spec_name: str | None, composite: Composite) -> tuple[str, str]:
+def _table_name(
+    spec_name: str | None, composite: Composite, fn_input: FunctionInput, prefix: str | None
+) -> tuple[str, str]:
     if spec_name:
         return spec_name, "spec.tableName"
-    return composite.name, "metadata.name"
+    name = default_table_name(composite.name, composite.namespace, fn_input.tenancy, prefix)
+    return name, "metadata.name"
+
+
+def _tenancy_warnings(
+    composite: Composite, given_tags: Mapping[str, str], fn_input: FunctionInput, first: bool
+) -> list[Result]:
+    out = [
+        Result(
+            "Warning",
+            f"spec.tags[{key!r}]: the Composition sets this tag; its value is used",
+            "PlatformTag",
+        )
+        for key in claim_tag_conflicts(given_tags, fn_input.tags)
+    ]
+    explicit = isinstance(composite.spec, dict) and bool(composite.spec.get("tableName"))
+    if first and explicit and composite.tenant and fn_input.tenancy.table_name_prefix is None:
+        out.append(
+            Result(
+                "Warning",
+                "spec.tableName: table names are shared by every namespace using this AWS "
+                "account; the platform can give each namespace its own with "
+                "tenancy.tableNamePrefix in the function's Input (see docs/safety.md)",
+                "TableNamePolicy",
+            )
+        )
+    return out
+
+
+def _for_stage(decision: Decision, observed: Mapping[str, Any]) -> Mapping[str, Any]:
+    """What renderers see: while observing, the Table is nothing to build on."""
+    if decision.stage is Stage.MANAGE:
+        return observed
+    return {k: v for k, v in observed.items() if k != TABLE_NAME}
 
 
 def guard_table(outcome: Outcome, observed: TableShape | None) -> bool:
@@ -146,42 +196,84 @@ def compose(request: Request) -> Outcome:
         return _fatal("InvalidSpec", parsed.violations)
 
     spec = apply_defaults(parsed.spec, fn_input)
-    existing = table_shape(request.observed.get(TABLE_NAME))
+    observed_table = request.observed.get(TABLE_NAME)
+    existing = table_shape(observed_table)
+    tenant = composite.tenant
+    prefix = name_prefix(fn_input.tenancy, tenant[0] if tenant else None)
     # Once a Table exists its name and region stay, even if what they were derived from changes.
     spec, table_name, name_path = keep_table_identity(
-        parsed.spec, spec, _table_name(spec.table_name, composite), existing
+        parsed.spec, spec, _table_name(spec.table_name, composite, fn_input, prefix), existing
+    )
+    # Observe first; manage only a table that is free or this composite's (safety/ownership.py).
+    decision = decide(
+        observed_table,
+        Wanted(table_name, spec.region or "", fn_input.provider_config_name),
+        owner_id(composite),
+        fn_input.tenancy.adopt_existing_tables,
     )
     plan = plan_autoscaling(spec)
     problems: list[Violation] = [
         *validate_spec(spec, extra=autoscaling_checks(plan)),
         *check_table_name(table_name, name_path),
+        *policy_checks(
+            parsed.spec,
+            spec,
+            name=(table_name, name_path),
+            prefix=prefix,
+            tenancy=fn_input.tenancy,
+            namespaced=composite.namespaced,
+            first_time=decision.first_time,
+        ),
     ]
     if problems:
         return _fatal("InvalidSpec", problems, parsed.warnings)
+    if decision.stage is Stage.FOREIGN:
+        # Nothing about the existing table: not its keys, not its ARN, not its tags.
+        return Outcome(results=[Result("Fatal", foreign_message(table_name), "TableNotOwned")])
 
+    spec = spec.model_copy(update={"tags": {**spec.tags, **ownership_tags(composite)}})
+    observing = decision.stage is Stage.OBSERVE
     ctx = RenderContext(
         spec=spec,
         table_name=table_name,
         composite=composite,
         fn_input=fn_input,
         autoscaled=autoscaled(spec, plan),
+        observe_only=observing,
     )
     outcome = Outcome(results=[Result("Warning", w, "DeprecatedSpelling") for w in parsed.warnings])
+    outcome.results += _tenancy_warnings(composite, parsed.spec.tags, fn_input, decision.first_time)
+    if decision.adopting:
+        outcome.results.append(
+            Result(
+                "Warning",
+                f"taking over the existing table {table_name!r}: the Composition's Input lists "
+                "it in tenancy.adoptExistingTables",
+                "AdoptingTable",
+            )
+        )
     pending = outcome.pending
+    if observing:
+        pending.append(
+            f"checking that no table {table_name!r} exists yet, or that it is this claim's "
+            "(the Table only observes until then)"
+        )
+    observed = _for_stage(decision, request.observed)
     for render in RENDERERS:
-        part = render(ctx, request.observed)
+        part = render(ctx, observed)
         for name, body in part.resources.items():
-            outcome.resources[name] = Composed(body, ready=ready_in(request.observed, name))
+            outcome.resources[name] = Composed(body, ready=ready_in(observed, name))
         outcome.results.extend(Result("Warning", w) for w in part.warnings)
         pending.extend(part.pending)
-    if not guard_table(outcome, existing):
+    if not observing and not guard_table(outcome, existing):
         # Only the results: the servicer passes the request's desired state through.
         return Outcome(results=outcome.results, violations=outcome.violations)
     outcome.results.extend(
         Result("Warning", w, "AntiPattern") for w in anti_pattern_warnings(spec, fn_input.warnings)
     )
 
-    outputs = table_outputs(table_name, request.observed.get(TABLE_NAME))
+    # While observing, what AWS reports may be another team's table: only the name.
+    outputs = table_outputs(table_name, observed.get(TABLE_NAME))
     outcome.status = {"outputs": outputs}
     if composite.legacy:
         outcome.connection_details = connection_details(outputs)

@@ -86,6 +86,17 @@ def _computed_invalid() -> list[Case]:
             want=[{"path": "spec.tags", "rule": "tags_max"}],
         ),
         Case(
+            "tags-over-50-with-the-provider-and-ownership-tags",
+            "46 of the claim's and the Input's, 2 ownership and 3 crossplane- tags make 51.",
+            {
+                **_base(),
+                "attributeDefinitions": [{"name": "pk", "type": "S"}],
+                "tags": {f"claim{i}": "v" for i in range(40)},
+            },
+            input={"tags": {f"input{i}": "v" for i in range(6)}},
+            want=[{"path": "spec.tags", "rule": "tags_max"}],
+        ),
+        Case(
             "composite-name-too-short-for-a-table",
             "Without spec.tableName the composite's name must make a valid table name.",
             _base() | {"attributeDefinitions": [{"name": "pk", "type": "S"}]},

@@ -20,6 +20,7 @@ from function.api.limits import (
     MAX_PROJECTED_ATTRIBUTES,
     TAG_KEY_MAX,
     TAG_RESERVED_PREFIXES,
+    TAG_RESERVED_PREFIXES_EXACT,
     TAG_VALUE_MAX,
 )
 from function.api.rules import RULES
@@ -375,6 +376,11 @@ CEL_RULES: tuple[CelRule, ...] = (
         f"!{list(_AWS_PREFIXES)!r}.exists(p, k.startsWith(p)))",
     ),
     CelRule("tag_value_format", "spec.tags", f"self.all(k, size(self[k]) <= {TAG_VALUE_MAX})"),
+    CelRule(
+        "tag_key_reserved",
+        "spec.tags",
+        f"self.all(k, !{list(TAG_RESERVED_PREFIXES_EXACT)!r}.exists(p, k.startsWith(p)))",
+    ),
 )
 
 # Views of the catalogue, for the tests and docs: what the structural schema

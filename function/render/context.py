@@ -26,6 +26,8 @@ class RenderContext:
     fn_input: FunctionInput
     # What to autoscale (api/autoscaling.py's autoscaled), worked out once per request.
     autoscaled: list[Scaled] = field(default_factory=list)
+    # The Table only observes until the function knows the table is free or its own.
+    observe_only: bool = False
 
     @property
     def region(self) -> str:

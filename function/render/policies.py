@@ -13,6 +13,11 @@ Two needs narrow Crossplane's default (every action, delete with the claim):
   manages back into ``forProvider`` (function/render/capacity.py), so an
   autoscaled Table is managed without ``LateInitialize``.
 
+- Ownership. Before the function knows a table of this name is free or its
+  own (function/safety/ownership.py), the Table is observe-only
+  (``managementPolicies: [Observe]``): the provider reads the table and
+  changes nothing, creates nothing, deletes nothing.
+
 Crossplane ignores ``deletionPolicy`` once ``managementPolicies`` is not the
 default, so a protected table whose policies are narrowed anyway (autoscaled)
 loses ``Delete`` from them too, in either scope.
@@ -29,8 +34,13 @@ __all__ = ["ALL_ACTIONS", "set_management_policies"]
 ALL_ACTIONS = ("Observe", "Create", "Update", "Delete", "LateInitialize")
 
 
-def set_management_policies(table: dict[str, Any], ctx: RenderContext) -> None:
+def set_management_policies(
+    table: dict[str, Any], ctx: RenderContext, observe_only: bool = False
+) -> None:
     """Set managementPolicies and deletionPolicy on a rendered Table; defaults stay unsaid."""
+    if observe_only:
+        table.setdefault("spec", {})["managementPolicies"] = ["Observe"]
+        return
     protected = ctx.spec.deletion_protection_enabled
     namespaced = ctx.composite.namespaced
     narrowed = bool(ctx.autoscaled)

@@ -94,7 +94,7 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
         fp["tags"] = dict(spec.tags)
     # Capacity that Application Auto Scaling manages must not be reset by the provider.
     hand_capacity_to_autoscaler(table, ctx.autoscaled)
-    set_management_policies(table, ctx)
+    set_management_policies(table, ctx, observe_only=ctx.observe_only)
     return table
 
 
