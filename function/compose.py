@@ -163,6 +163,14 @@ def _tenancy_warnings(
     return out
 
 
+def _mark_owned(outcome: Outcome, composite: Composite) -> None:
+    """The ownership tags on the Table only: they say whose table it is, nothing else's."""
+    table = outcome.resources.get(TABLE_NAME)
+    if table is not None:
+        fp = table.body["spec"]["forProvider"]
+        fp["tags"] = {**fp.get("tags", {}), **ownership_tags(composite)}
+
+
 def _for_stage(decision: Decision, observed: Mapping[str, Any]) -> Mapping[str, Any]:
     """What renderers see: while observing, the Table is nothing to build on."""
     if decision.stage is Stage.MANAGE:
@@ -231,7 +239,6 @@ def compose(request: Request) -> Outcome:
         # Nothing about the existing table: not its keys, not its ARN, not its tags.
         return Outcome(results=[Result("Fatal", foreign_message(table_name), "TableNotOwned")])
 
-    spec = spec.model_copy(update={"tags": {**spec.tags, **ownership_tags(composite)}})
     observing = decision.stage is Stage.OBSERVE
     ctx = RenderContext(
         spec=spec,
@@ -265,6 +272,7 @@ def compose(request: Request) -> Outcome:
             outcome.resources[name] = Composed(body, ready=ready_in(observed, name))
         outcome.results.extend(Result("Warning", w) for w in part.warnings)
         pending.extend(part.pending)
+    _mark_owned(outcome, composite)
     if not observing and not guard_table(outcome, existing):
         # Only the results: the servicer passes the request's desired state through.
         return Outcome(results=outcome.results, violations=outcome.violations)

@@ -21,6 +21,8 @@ class Case:
     want: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     xr_name: str = "orders"
+    # A namespaced (Crossplane v2) XR in this namespace; None: cluster-scoped.
+    namespace: str | None = None
 
 
 def _cases(file: str) -> list[Case]:
@@ -107,12 +109,15 @@ def _computed_invalid() -> list[Case]:
 
 
 def _run(case: Case) -> Outcome:
-    xr = {
+    xr: dict[str, Any] = {
         "apiVersion": "aws.project-planton.org/v1",
         "kind": "XAwsDynamodb",
         "metadata": {"name": case.xr_name},
         "spec": case.spec,
     }
+    if case.namespace is not None:
+        xr["metadata"]["namespace"] = case.namespace
+        xr["spec"] = {**case.spec, "crossplane": {}}
     return compose(Request(composite=xr, input=case.input))
 
 
