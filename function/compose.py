@@ -20,6 +20,7 @@ from function.api.rules import Violation, format_violations
 from function.api.tenancy import (
     claim_tag_conflicts,
     default_table_name,
+    explicit_table_name,
     name_prefix,
     policy_checks,
 )
@@ -43,6 +44,7 @@ from function.safety.ownership import (
     Wanted,
     decide,
     foreign_message,
+    managed_name,
     owner_id,
     ownership_tags,
 )
@@ -130,10 +132,14 @@ RENDERERS: list[Renderer] = [table_contribution, autoscaling_contribution]
 
 
 def _table_name(
-    spec_name: str | None, composite: Composite, fn_input: FunctionInput, prefix: str | None
+    spec_name: str | None,
+    composite: Composite,
+    fn_input: FunctionInput,
+    prefix: str | None,
+    observed: Any,
 ) -> tuple[str, str]:
     if spec_name:
-        return spec_name, "spec.tableName"
+        return explicit_table_name(spec_name, prefix, managed_name(observed)), "spec.tableName"
     name = default_table_name(composite.name, composite.namespace, fn_input.tenancy, prefix)
     return name, "metadata.name"
 
@@ -210,7 +216,10 @@ def compose(request: Request) -> Outcome:
     prefix = name_prefix(fn_input.tenancy, tenant[0] if tenant else None)
     # Once a Table exists its name and region stay, even if what they were derived from changes.
     spec, table_name, name_path = keep_table_identity(
-        parsed.spec, spec, _table_name(spec.table_name, composite, fn_input, prefix), existing
+        parsed.spec,
+        spec,
+        _table_name(spec.table_name, composite, fn_input, prefix, observed_table),
+        existing,
     )
     # Observe first; manage only a table that is free or this composite's (safety/ownership.py).
     decision = decide(
@@ -226,8 +235,6 @@ def compose(request: Request) -> Outcome:
         *policy_checks(
             parsed.spec,
             spec,
-            name=(table_name, name_path),
-            prefix=prefix,
             tenancy=fn_input.tenancy,
             namespaced=composite.namespaced,
             first_time=decision.first_time,

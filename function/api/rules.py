@@ -218,14 +218,6 @@ RULES: dict[str, Rule] = _catalogue(
     ),
     # Platform policy from the Composition's Input (function/api/tenancy.py).
     Rule(
-        "table_name_prefix",
-        "the table name must start with the prefix the platform gives this namespace "
-        "(tenancy.tableNamePrefix in the Composition's Input)",
-        "function",
-        "function",
-        _INPUT,
-    ),
-    Rule(
         "region_allowed",
         "the region must be one the platform allows (tenancy.allowedRegions)",
         "function",

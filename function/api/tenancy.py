@@ -4,18 +4,20 @@ Many teams' claims (or namespaced XRs) share one provider config, so one AWS
 account: a table name is global to the account and region, not to a
 namespace. The Composition's Input may say, under ``tenancy``:
 
-- ``tableNamePrefix``: a template such as ``{namespace}.`` every table name of a
-  claim or namespaced XR must start with, so tenants cannot name each other's
-  tables. ``{namespace}`` must be followed by ``.`` or ``_``, characters no
-  namespace contains; with ``-`` the prefix of namespace ``shop`` would also
-  match namespace ``shop-eu``'s tables.
+- ``tableNamePrefix``: a template such as ``{namespace}.`` put in front of every
+  table name of a claim or namespaced XR that does not start with it already,
+  so tenants cannot name each other's tables: ``tableName: orders`` is
+  ``shop.orders`` in namespace ``shop`` and ``web.orders`` in ``web``.
+  ``{namespace}`` must be followed by ``.`` or ``_``, characters no namespace
+  contains; with ``-`` namespace ``shop``'s ``eu-orders`` would be namespace
+  ``shop-eu``'s ``orders``.
 - ``allowedRegions``, ``kmsKeyAccounts``: where tables and their keys may be.
 - ``adoptExistingTables``: names of existing tables this Composition may take
   over although they carry no ownership tag (a migration; never a claim field).
 
-Name and region rules apply before a table is created or adopted: a table the
-composite already manages keeps its name and region, whatever the policy
-became since. Tag and KMS rules apply on every request.
+The prefix and the region rule apply before a table is created or adopted: a
+table the composite already manages keeps its name and region, whatever the
+policy became since. Tag and KMS rules apply on every request.
 """
 
 from __future__ import annotations
@@ -46,11 +48,11 @@ __all__ = [
     "Tenancy",
     "check_kms_key",
     "check_region_allowed",
-    "check_table_name_prefix",
     "check_tag_chars",
     "check_tag_count",
     "claim_tag_conflicts",
     "default_table_name",
+    "explicit_table_name",
     "name_prefix",
     "policy_checks",
     "reserved_tag_keys",
@@ -75,9 +77,10 @@ class Tenancy(BaseModel):
         alias="tableNamePrefix",
         max_length=_PREFIX_MAX,
         description=(
-            "Prefix every table name of a claim or namespaced XR must start with; "
-            "{namespace} is the claim's or XR's namespace and must be followed by . or _ "
-            "(e.g. '{namespace}.'). Default names get it too."
+            "Prefix put in front of every table name of a claim or namespaced XR that lacks "
+            "it, default names included; {namespace} is the claim's or XR's namespace and "
+            "must be followed by . or _ (e.g. '{namespace}.'). Tables already managed keep "
+            "their names."
         ),
     )
     allowed_regions: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
@@ -156,9 +159,15 @@ def default_table_name(
     return _fit((prefix or "") + base)
 
 
-def check_table_name_prefix(name: str, path: str, prefix: str | None) -> Iterator[Violation]:
-    if prefix is not None and not name.startswith(prefix):
-        yield violation(path, "table_name_prefix", f"{name!r} does not start with {prefix!r}")
+def explicit_table_name(name: str, prefix: str | None, managed_name: str | None) -> str:
+    """spec.tableName under a prefix policy: prefixed, unless it is already.
+
+    ``managed_name`` is the name of the table the composite manages already, if
+    any: a table made before the policy keeps its unprefixed name.
+    """
+    if prefix is None or name.startswith(prefix) or name == managed_name:
+        return name
+    return _fit(prefix + name)
 
 
 def check_region_allowed(region: str | None, tenancy: Tenancy) -> Iterator[Violation]:
@@ -229,18 +238,15 @@ def policy_checks(
     given: AwsDynamodbSpec,
     spec: AwsDynamodbSpec,
     *,
-    name: tuple[str, str],
-    prefix: str | None,
     tenancy: Tenancy,
     namespaced: bool,
     first_time: bool,
 ) -> list[Violation]:
     """Every platform-policy problem; ``given`` is the claim's spec, ``spec`` the defaulted one.
 
-    Name and region rules only while the table is not managed yet
-    (``first_time``): an existing table keeps both.
+    The region rule only while the table is not managed yet (``first_time``):
+    an existing table keeps its region.
     """
-    table_name, path = name
     problems = [
         *check_tag_chars(given.tags),
         *reserved_tag_keys(given.tags),
@@ -248,8 +254,5 @@ def policy_checks(
         *check_kms_key(spec, tenancy),
     ]
     if first_time:
-        problems += [
-            *check_table_name_prefix(table_name, path, prefix),
-            *check_region_allowed(spec.region, tenancy),
-        ]
+        problems += check_region_allowed(spec.region, tenancy)
     return problems

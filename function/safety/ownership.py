@@ -53,6 +53,7 @@ __all__ = [
     "Wanted",
     "decide",
     "foreign_message",
+    "managed_name",
     "owner_id",
     "ownership_tags",
 ]
@@ -156,6 +157,14 @@ def _observed_identity(table: Mapping[str, Any]) -> tuple[Any, Any, Any]:
         _dict(spec.get("forProvider")).get("region"),
         _dict(spec.get("providerConfigRef")).get("name") or "default",
     )
+
+
+def managed_name(observed: Any) -> str | None:
+    """The external name of an observed Table the function already manages fully, else None."""
+    if not isinstance(observed, dict) or _observe_only(_dict(observed.get("spec"))):
+        return None
+    name = _dict(_dict(observed.get("metadata")).get("annotations")).get(EXTERNAL_NAME)
+    return name if isinstance(name, str) else None
 
 
 def decide(observed: Any, wanted: Wanted, owner: str, adoptable: list[str]) -> Decision:
