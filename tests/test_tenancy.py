@@ -200,9 +200,22 @@ def test_a_table_recreated_for_the_same_claim_is_taken_back(stub_v1: Stub) -> No
 
 
 def test_an_observation_of_another_name_decides_nothing(stub_v1: Stub) -> None:
-    # "Does not exist" was said of 'free-name'; the claim has since switched to another.
-    xr = claim_xr("shop", "grab", tableName="free-name")
-    not_found = observed_not_found(table_of(run(stub_v1, xr)))
+    # What was observed is of 'payments-prod'; the claim has since switched to another name.
+    xr = claim_xr("shop", "grab", tableName="payments-prod")
+    observing = table_of(run(stub_v1, xr))
+    foreign = with_status(observing, atProvider=FOREIGN_AT_PROVIDER, conditions=READY)
+    xr["spec"]["tableName"] = "free-name"
+    rsp = run(stub_v1, xr, foreign)
+    assert fatal(rsp) == []
+    table = table_of(rsp)
+    assert table["metadata"]["annotations"]["crossplane.io/external-name"] == "free-name"
+    assert table["spec"]["managementPolicies"] == ["Observe"]
+    assert outputs(rsp) == {"tableName": "free-name"}
+    for marker in FOREIGN_MARKERS:
+        assert marker.encode() not in rsp.SerializeToString(), marker
+
+    # Nor does "does not exist", said of 'free-name', count for 'payments-prod'.
+    not_found = observed_not_found(table)
     xr["spec"]["tableName"] = "payments-prod"
     table = table_of(run(stub_v1, xr, not_found))
     assert table["metadata"]["annotations"]["crossplane.io/external-name"] == "payments-prod"
