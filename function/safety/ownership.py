@@ -112,7 +112,9 @@ def _dict(value: Any) -> Mapping[str, Any]:
 
 def _observe_only(spec: Mapping[str, Any]) -> bool:
     policies = spec.get("managementPolicies")
-    return isinstance(policies, list) and set(policies) == {"Observe"}
+    if not isinstance(policies, list) or not all(isinstance(p, str) for p in policies):
+        return False
+    return set(policies) == {"Observe"}
 
 
 def _condition(status: Mapping[str, Any], kind: str) -> Mapping[str, Any]:
