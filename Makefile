@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: render test lint typecheck bench generate xrd golden clean
+.PHONY: render test lint typecheck bench generate xrd golden clean lock test-3.13
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -53,3 +53,14 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Pins what the image installs, with hashes (requirements/*.txt; tests/test_lock.py checks
+# they agree with pyproject.toml), and checks wheels exist for CPython 3.11 and 3.13.
+lock: $(STAMP)
+	scripts/lock.sh $(BIN)
+
+# The suite on Python 3.13, the image's interpreter, in a venv of its own. Not in CI:
+# nothing the project installs provides a 3.13 (see docs/package.md, The image).
+PYTHON313 ?= python3.13
+test-3.13:
+	$(MAKE) test PYTHON=$(PYTHON313) VENV=.venv-3.13

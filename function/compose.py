@@ -16,6 +16,7 @@ from function.api.autoscaling import autoscaled, autoscaling_checks, plan_autosc
 from function.api.defaults import apply_defaults
 from function.api.input import FunctionInput
 from function.api.parse import parse_model, parse_spec
+from function.api.replicas import replica_checks, replica_settings
 from function.api.rules import Violation, format_violations
 from function.api.tenancy import (
     claim_tag_conflicts,
@@ -29,6 +30,7 @@ from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
+from function.render.replicas import replica_autoscaling_contribution, replica_blocks
 from function.render.status import connection_details, ready_in, table_outputs
 from function.render.table import (
     CONTRIBUTOR_INSIGHTS_NAME,
@@ -48,6 +50,7 @@ from function.safety.ownership import (
     owner_id,
     ownership_tags,
 )
+from function.safety.replicas import check_replica_changes, refusal_message
 
 __all__ = ["Composed", "Contribution", "Outcome", "Request", "Result", "compose"]
 
@@ -115,7 +118,11 @@ def _fatal(reason: str, violations: list[Violation], warnings: Sequence[str] = (
 
 def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contribution:
     """The Table, and ContributorInsights once the table exists."""
-    out = Contribution(resources={TABLE_NAME: render_table(ctx)})
+    table = render_table(ctx)
+    replicas, waiting = replica_blocks(ctx, observed)
+    if replicas:
+        table["spec"]["forProvider"]["replica"] = replicas
+    out = Contribution(resources={TABLE_NAME: table}, pending=waiting)
     if ctx.spec.contributor_insights_enabled:
         # AWS refuses Contributor Insights for a table it has not created yet.
         # Once emitted it stays, even while the table is updating: dropping it
@@ -128,7 +135,11 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
 
 
 # Each renderer adds its resources; later renderers may depend on earlier ones' output.
-RENDERERS: list[Renderer] = [table_contribution, autoscaling_contribution]
+RENDERERS: list[Renderer] = [
+    table_contribution,
+    autoscaling_contribution,
+    replica_autoscaling_contribution,
+]
 
 
 def _table_name(
@@ -184,8 +195,10 @@ def _for_stage(decision: Decision, observed: Mapping[str, Any]) -> Mapping[str, 
     return {k: v for k, v in observed.items() if k != TABLE_NAME}
 
 
-def guard_table(outcome: Outcome, observed: TableShape | None) -> bool:
-    """Refuse (False) any change that would replace the observed table."""
+def guard_table(
+    outcome: Outcome, observed: TableShape | None, ctx: RenderContext, observed_table: Any
+) -> bool:
+    """Refuse (False) any change that would replace the observed table or delete a replica."""
     table = outcome.resources.get(TABLE_NAME)
     if table is None:
         return True
@@ -193,6 +206,14 @@ def guard_table(outcome: Outcome, observed: TableShape | None) -> bool:
     if report.refused:
         outcome.violations = report.refused
         outcome.results.append(Result("Fatal", report.fatal_message, "ImmutableChange"))
+        return False
+    dropped = check_replica_changes(
+        replica_settings(ctx.spec), ctx.spec.allow_replica_removal, observed_table
+    )
+    if dropped:
+        outcome.violations = dropped
+        message = refusal_message(ctx.table_name, dropped)
+        outcome.results.append(Result("Fatal", message, "ReplicaRemoval"))
         return False
     outcome.results.extend(Result("Warning", text, reason) for reason, text in report.warnings)
     return True
@@ -230,7 +251,7 @@ def compose(request: Request) -> Outcome:
     )
     plan = plan_autoscaling(spec)
     problems: list[Violation] = [
-        *validate_spec(spec, extra=autoscaling_checks(plan)),
+        *validate_spec(spec, extra=[*autoscaling_checks(plan), *replica_checks()]),
         *check_table_name(table_name, name_path),
         *policy_checks(
             parsed.spec,
@@ -280,7 +301,7 @@ def compose(request: Request) -> Outcome:
         outcome.results.extend(Result("Warning", w) for w in part.warnings)
         pending.extend(part.pending)
     _mark_owned(outcome, composite)
-    if not observing and not guard_table(outcome, existing):
+    if not observing and not guard_table(outcome, existing, ctx, observed_table):
         # Only the results: the servicer passes the request's desired state through.
         return Outcome(results=outcome.results, violations=outcome.violations)
     outcome.results.extend(

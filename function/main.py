@@ -30,7 +30,9 @@ def serve(max_recv_message_size: int, max_send_message_size: int | None, **kwarg
     if max_send_message_size is None:
         # A response carries the request's desired state back plus what this
         # function adds (a few kB), so it can outgrow a request that was just
-        # under the receive limit; the headroom lets every accepted request be answered.
+        # under the receive limit. The headroom keeps this server from refusing
+        # to send it; Crossplane's own client still refuses any response over
+        # gRPC's 4 MiB default (docs/safety.md), which is the real limit.
         max_send_message_size = max_recv_message_size + 1
     sdkcli.run(
         FunctionRunner(),

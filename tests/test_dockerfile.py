@@ -84,23 +84,71 @@ def test_build_and_runtime_stages_have_the_same_python() -> None:
     assert mismatches(DOCKERFILE.read_text()) == []
 
 
+def test_both_stages_are_debian_13() -> None:
+    build, runtime = stages(DOCKERFILE.read_text())
+    assert build.image == "debian:13-slim"
+    assert runtime.image.startswith("gcr.io/distroless/python3-debian13:")
+    assert python_of(build.image) == python_of(runtime.image) == Python("3.13", "/usr/bin/python3")
+
+
 @pytest.mark.parametrize(
     ("build", "problem"),
     [
-        ("debian:13-slim", "3.13"),  # the function template's pairing
-        ("python:3.11-slim-bookworm", "/usr/local/bin/python3"),  # same version, other path
+        ("debian:12-slim", "3.11"),  # the previous release: another minor version
+        ("python:3.13-slim-trixie", "/usr/local/bin/python3"),  # same version, other path
     ],
 )
 def test_a_mismatched_build_stage_is_caught(build: str, problem: str) -> None:
-    text = DOCKERFILE.read_text().replace("FROM debian:12-slim AS build", f"FROM {build} AS build")
+    text = DOCKERFILE.read_text().replace("FROM debian:13-slim AS build", f"FROM {build} AS build")
     assert build in text
     found = mismatches(text)
     assert len(found) == 1 and problem in found[0]
 
 
+def test_a_runtime_of_another_release_is_caught() -> None:
+    text = DOCKERFILE.read_text().replace("python3-debian13", "python3-debian12")
+    assert mismatches(text) == [
+        "stage build has Python(version='3.13', path='/usr/bin/python3'), "
+        "runtime has Python(version='3.11', path='/usr/bin/python3')"
+    ]
+
+
+def _pip_installs(stage: Stage) -> list[str]:
+    """Every `pip install` command of a stage's RUN instructions."""
+    return [
+        cmd.strip()
+        for op, args in stage.instructions
+        if op == "RUN"
+        for cmd in args.split("&&")
+        if "pip install" in cmd
+    ]
+
+
+def test_every_pip_install_is_pinned_with_hashes_or_offline() -> None:
+    # Reproducible: what comes from the index is the lock file's, hash-checked; the
+    # function's own wheel comes from the build, never from an index.
+    installs = _pip_installs(stages(DOCKERFILE.read_text())[0])
+    assert installs
+    for cmd in installs:
+        hashed = re.search(r"--require-hashes -r (requirements/\S+\.txt)", cmd)
+        offline = "--no-index" in cmd and "--no-deps" in cmd
+        assert hashed or offline, cmd
+        if hashed:
+            assert (ROOT / hashed.group(1)).is_file()
+    locks = {m.group(1) for c in installs if (m := re.search(r"-r (\S+)", c))}
+    assert locks == {"requirements/build.txt", "requirements/runtime.txt"}
+
+
+def test_the_wheel_builds_with_the_pinned_tools_only() -> None:
+    build = stages(DOCKERFILE.read_text())[0]
+    runs = " ".join(args for op, args in build.instructions if op == "RUN")
+    # Build isolation would fetch hatchling unpinned from the index.
+    assert "-m build --wheel --no-isolation" in runs
+
+
 def test_runtime_is_distroless_non_root_on_9443_serving() -> None:
     runtime = stages(DOCKERFILE.read_text())[-1]
-    assert runtime.image.startswith("gcr.io/distroless/python3-debian12")
+    assert runtime.image.startswith("gcr.io/distroless/python3-debian13")
     ops = dict(runtime.instructions)
     assert ops["USER"].split(":")[0] in {"nonroot", "65532"}
     assert ops["EXPOSE"] == "9443"

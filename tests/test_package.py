@@ -92,6 +92,12 @@ def test_status_outputs_in_the_schema_are_the_ones_the_function_writes() -> None
                 "id": "t",
                 "streamArn": "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/x",
                 "streamLabel": "x",
+                "replica": [
+                    {
+                        "regionName": "eu-west-1",
+                        "arn": "arn:aws:dynamodb:eu-west-1:123456789012:table/t",
+                    }
+                ],
             }
         }
     }

@@ -13,6 +13,8 @@ __all__ = [
     "CAPACITY_MAX",
     "KMS_ARN_MAX",
     "KMS_ARN_PATTERN",
+    "KMS_ARN_PREFIX",
+    "KMS_ARN_SUFFIX",
     "MAX_ATTRIBUTE_DEFINITIONS",
     "MAX_CLAIM_TAGS",
     "MAX_GSIS",
@@ -20,6 +22,7 @@ __all__ = [
     "MAX_LSIS",
     "MAX_NON_KEY_ATTRIBUTES",
     "MAX_PROJECTED_ATTRIBUTES",
+    "MAX_REPLICAS",
     "MAX_TAGS",
     "NAME_FORMAT",
     "NAME_MAX",
@@ -30,6 +33,8 @@ __all__ = [
     "PROVIDER_TAGS_CLUSTER",
     "PROVIDER_TAGS_NAMESPACED",
     "REGION_MAX",
+    "REPLICA_REGION_MAX",
+    "REPLICA_REGION_PATTERN",
     "TAG_CHARS",
     "TAG_KEY_MAX",
     "TAG_RESERVED_PREFIXES",
@@ -79,10 +84,21 @@ TAG_RESERVED_PREFIXES_EXACT = ("crossplane-", OWNERSHIP_TAG_PREFIX)
 MAX_CLAIM_TAGS = MAX_TAGS - PROVIDER_TAGS_NAMESPACED - OWNERSHIP_TAGS
 
 KMS_ARN_MAX = 2048
-KMS_ARN_PATTERN = (
-    r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$"
-)
+# A KMS key or alias ARN is PREFIX + region + SUFFIX; a replica's key must name
+# the replica's own region there (KMS keys are regional).
+KMS_ARN_PREFIX = r"^arn:aws[a-z-]*:kms:"
+KMS_ARN_SUFFIX = r":\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$"
+KMS_ARN_PATTERN = KMS_ARN_PREFIX + "[a-z0-9-]+" + KMS_ARN_SUFFIX
 REGION_MAX = 64
+
+# Global table replicas (version 2019.11.21). A replica's region is spelled as
+# AWS spells regions (us-east-1, us-gov-west-1); the longest today has 14
+# characters, and the bound keeps "<resource>-<region>" names short.
+REPLICA_REGION_MAX = 32
+REPLICA_REGION_PATTERN = r"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$"
+# Not an AWS quota: a bound for the CEL cost budget, above the number of
+# regions a table can be replicated to.
+MAX_REPLICAS = 50
 
 # Target tracking's target value for DynamoDB, in percent.
 TARGET_UTILIZATION_MIN = 20

@@ -256,6 +256,53 @@ RULES: dict[str, Rule] = _catalogue(
         "autoscaling minCapacity and maxCapacity",
         "function",
     ),
+    # Global tables (function/api/replicas.py, function/safety/replicas.py).
+    Rule(
+        "replicas_require_streams",
+        "a table with replicas needs streamEnabled: true with streamViewType "
+        "NEW_AND_OLD_IMAGES (global tables replicate through the stream)",
+        "aws",
+    ),
+    Rule(
+        "replica_regions_unique",
+        "each replica region may appear only once",
+        "aws",
+    ),
+    Rule(
+        "replica_not_in_table_region",
+        "a replica must be in another region than the table itself",
+        "aws",
+    ),
+    Rule(
+        "replicas_require_write_autoscaling",
+        "a PROVISIONED table with replicas needs write autoscaling on the table and on every GSI "
+        "(AWS refuses replicas whose write capacity is neither on-demand nor autoscaled; "
+        "equal fixed capacity is not enough): enable autoScaling, or use PAY_PER_REQUEST",
+        "aws",
+    ),
+    Rule(
+        "replica_kms_key",
+        "a replica sets kmsKeyArn exactly when the table uses a customer-managed key "
+        "(serverSideEncryption.kmsKeyArn), and it must be a KMS key or alias ARN in the "
+        "replica's own region (KMS keys are regional)",
+        "aws",
+    ),
+    Rule(
+        "replica_removal_opt_in",
+        "removing a replica, or changing its kmsKeyArn (which replaces it), deletes that "
+        "region's copy of the table; list the region in spec.allowReplicaRemoval to allow it",
+        "function",
+        "function",
+        _OBSERVED,
+    ),
+    Rule(
+        "replica_removal_protected",
+        "a replica with deletion protection cannot be removed: first set its "
+        "deletionProtectionEnabled: false and let the Table sync, then remove it",
+        "aws",
+        "function",
+        _OBSERVED,
+    ),
     # What AWS fixes at CreateTable: changing it replaces the table (guards.py refuses).
     Rule(
         "table_keys_immutable",

@@ -24,10 +24,13 @@ from function.api.limits import (
     MAX_KEY_ELEMENTS,
     MAX_LSIS,
     MAX_NON_KEY_ATTRIBUTES,
+    MAX_REPLICAS,
     NAME_FORMAT,
     NAME_MAX,
     NAME_PATTERN,
     REGION_MAX,
+    REPLICA_REGION_MAX,
+    REPLICA_REGION_PATTERN,
     TARGET_UTILIZATION_MAX,
     TARGET_UTILIZATION_MIN,
 )
@@ -46,6 +49,7 @@ __all__ = [
     "LocalSecondaryIndex",
     "Projection",
     "ProvisionedThroughput",
+    "Replica",
     "ServerSideEncryption",
     "Spelling",
     "TimeToLive",
@@ -334,6 +338,46 @@ class ServerSideEncryption(_Model):
     )
 
 
+ReplicaRegion = Annotated[
+    str,
+    Field(
+        pattern=REPLICA_REGION_PATTERN,
+        max_length=REPLICA_REGION_MAX,
+        description="An AWS region name, such as eu-west-1.",
+    ),
+]
+
+
+class Replica(_Model):
+    """A replica of the table in another region (global tables version 2019.11.21)."""
+
+    region: ReplicaRegion = Field(description="Region of the replica; not the table's own.")
+    kms_key_arn: str | None = Field(
+        default=None,
+        alias="kmsKeyArn",
+        max_length=KMS_ARN_MAX,
+        description=(
+            "Customer-managed KMS key in the replica's region; set exactly when the table "
+            "uses one (serverSideEncryption.kmsKeyArn). Changing it replaces the replica."
+        ),
+    )
+    point_in_time_recovery_enabled: bool | None = Field(
+        default=None,
+        alias="pointInTimeRecoveryEnabled",
+        description="Continuous backups of the replica (default: the table's setting).",
+    )
+    propagate_tags: bool | None = Field(
+        default=None,
+        alias="propagateTags",
+        description="Copy the table's tags to the replica (default true).",
+    )
+    deletion_protection_enabled: bool | None = Field(
+        default=None,
+        alias="deletionProtectionEnabled",
+        description="Refuse deleting the replica (default: the table's setting).",
+    )
+
+
 class AwsDynamodbSpec(_Model):
     """The desired DynamoDB table."""
 
@@ -428,4 +472,21 @@ class AwsDynamodbSpec(_Model):
         default=None,
         alias="autoScaling",
         description="Autoscale provisioned capacity of the table and every GSI.",
+    )
+    replicas: list[Replica] = Field(
+        default_factory=list,
+        max_length=MAX_REPLICAS,
+        description=(
+            "Replicas in other regions, making this a global table; needs streams with "
+            "NEW_AND_OLD_IMAGES, and write autoscaling when PROVISIONED."
+        ),
+    )
+    allow_replica_removal: list[ReplicaRegion] = Field(
+        default_factory=list,
+        alias="allowReplicaRemoval",
+        max_length=MAX_REPLICAS,
+        description=(
+            "Regions whose existing replica may be deleted (removed from replicas, or "
+            "replaced by a kmsKeyArn change); any other removal is refused."
+        ),
     )

@@ -181,19 +181,25 @@ _KMS_ARN_PARTS = re.compile(r"^arn:[^:]*:kms:(?P<region>[^:]*):(?P<account>[^:]*
 
 
 def check_kms_key(spec: AwsDynamodbSpec, tenancy: Tenancy) -> Iterator[Violation]:
-    """A KMS key must be in the table's region, and in an allowed account if the platform says."""
+    """KMS keys: the table's in its region; every key in an allowed account if the platform says.
+
+    A replica's key must be in the replica's region: api/replicas.py checks that.
+    """
     sse = spec.server_side_encryption
-    arn = sse.kms_key_arn if sse is not None and sse.enabled else ""
-    parts = _KMS_ARN_PARTS.match(arn or "")
-    if parts is None:
-        return
-    path = "spec.serverSideEncryption.kmsKeyArn"
-    region, account = parts["region"], parts["account"]
-    if spec.region and region != spec.region:
-        yield violation(path, "kms_key_region", f"key in {region!r}, table in {spec.region!r}")
+    keys: list[tuple[str, str | None]] = [
+        ("spec.serverSideEncryption.kmsKeyArn", sse.kms_key_arn if sse and sse.enabled else "")
+    ]
+    keys += [(f"spec.replicas[{i}].kmsKeyArn", r.kms_key_arn) for i, r in enumerate(spec.replicas)]
     accounts = tenancy.kms_key_accounts
-    if accounts is not None and account not in accounts:
-        yield violation(path, "kms_key_account", f"account {account!r}; allowed: {accounts}")
+    for path, arn in keys:
+        parts = _KMS_ARN_PARTS.match(arn or "")
+        if parts is None:
+            continue
+        region, account = parts["region"], parts["account"]
+        if path.startswith("spec.server") and spec.region and region != spec.region:
+            yield violation(path, "kms_key_region", f"key in {region!r}, table in {spec.region!r}")
+        if accounts is not None and account not in accounts:
+            yield violation(path, "kms_key_account", f"account {account!r}; allowed: {accounts}")
 
 
 def tag_text_ok(text: str) -> bool:

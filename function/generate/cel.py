@@ -17,6 +17,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from function.api.limits import (
     CAPACITY_MAX,
+    KMS_ARN_PREFIX,
+    KMS_ARN_SUFFIX,
     MAX_PROJECTED_ATTRIBUTES,
     TAG_KEY_MAX,
     TAG_RESERVED_PREFIXES,
@@ -221,6 +223,29 @@ def _capacity_in_range(owner: str) -> str:
 _SCALING_ON_DEMAND = f"(has(self.billingMode) && {_in('self.billingMode', _ON_DEMAND)})"
 
 
+_REPLICAS = _or_empty("self.replicas")
+_NEW_AND_OLD = _spellings(StreamViewType, "NEW_AND_OLD_IMAGES")
+_STREAMS_BOTH_IMAGES = (
+    "has(self.streamEnabled) && self.streamEnabled && has(self.streamViewType) && "
+    f"{_in('self.streamViewType', _NEW_AND_OLD)}"
+)
+_TABLE_CMK = (
+    "(has(self.serverSideEncryption) && has(self.serverSideEncryption.enabled) && "
+    "self.serverSideEncryption.enabled && has(self.serverSideEncryption.kmsKeyArn) && "
+    "size(self.serverSideEncryption.kmsKeyArn) > 0)"
+)
+_REPLICA_CMK = "(has(r.kmsKeyArn) && size(r.kmsKeyArn) > 0)"
+# The replica's region goes into the pattern: the schema restricts it to [a-z0-9-].
+_REPLICA_KEY_IN_REGION = f"r.kmsKeyArn.matches({KMS_ARN_PREFIX!r} + r.region + {KMS_ARN_SUFFIX!r})"
+
+
+def _replica_kms_key() -> str:
+    # Without serverSideEncryption the Composition's Input decides whether the
+    # table has a customer-managed key; admission then checks only the region.
+    matches_table = f"(!has(self.serverSideEncryption) || ({_REPLICA_CMK} == {_TABLE_CMK}))"
+    return f"{_REPLICAS}.all(r, {matches_table} && (!{_REPLICA_CMK} || {_REPLICA_KEY_IN_REGION}))"
+
+
 _TABLE_HASH = _first("self.keySchema", _HASH)
 _LSI_HASH = _first("l.keySchema", _HASH)
 
@@ -368,6 +393,40 @@ CEL_RULES: tuple[CelRule, ...] = (
         f"{_SCALING_ON_DEMAND} || "
         f"{_GSIS}.all(g, !{_gsi_scales('g')} || ({_capacity_in_range('g')}))",
         ".globalSecondaryIndexes",
+    ),
+    CelRule(
+        "replicas_require_streams",
+        "spec",
+        f"size({_REPLICAS}) == 0 || ({_STREAMS_BOTH_IMAGES})",
+        ".streamViewType",
+    ),
+    CelRule(
+        "replica_regions_unique",
+        "spec.replicas",
+        "self.all(r, self.exists_one(s, s.region == r.region))",
+    ),
+    CelRule(
+        "replica_not_in_table_region",
+        "spec",
+        f"!has(self.region) || {_REPLICAS}.all(r, r.region != self.region)",
+        ".replicas",
+        needs=("region",),
+    ),
+    CelRule(
+        "replicas_require_write_autoscaling",
+        "spec",
+        f"size({_REPLICAS}) == 0 || !has(self.billingMode) || "
+        f"!({_in('self.billingMode', _PROVISIONED)}) || "
+        f"({_TABLE_SCALES} && {_GSIS}.all(g, {_gsi_scales('g')}))",
+        ".autoScaling",
+        needs=("billingMode",),
+    ),
+    CelRule(
+        "replica_kms_key",
+        "spec",
+        _replica_kms_key(),
+        ".replicas",
+        needs=("serverSideEncryption",),
     ),
     CelRule(
         "tag_key_format",

@@ -37,7 +37,15 @@ COMPOSITION_NAME = XRD_NAME
 
 # status.outputs keys (function/render/status.py writes them); also the connection
 # secret keys of v1 claims.
-OUTPUT_KEYS = ("tableName", "tableArn", "tableId", "streamArn", "streamLabel")
+OUTPUT_KEYS = (
+    "tableName",
+    "tableArn",
+    "tableId",
+    "streamArn",
+    "streamLabel",
+    "replicaRegions",
+    "replicaArns",
+)
 
 
 def _status_schema() -> dict[str, Any]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from function.api.replicas import replica_settings
 from function.render.context import RenderContext
 
 __all__ = ["ALL_ACTIONS", "set_management_policies"]
@@ -41,7 +42,11 @@ def set_management_policies(
     if observe_only:
         table.setdefault("spec", {})["managementPolicies"] = ["Observe"]
         return
-    protected = ctx.spec.deletion_protection_enabled
+    # A protected replica blocks deleting the table too (the provider deletes
+    # replicas first), so it keeps the table as the table's own protection does.
+    protected = ctx.spec.deletion_protection_enabled or any(
+        r.deletion_protection for r in replica_settings(ctx.spec)
+    )
     namespaced = ctx.composite.namespaced
     narrowed = bool(ctx.autoscaled)
     dropped: set[str] = set()

@@ -64,7 +64,31 @@ def table_outputs(table_name: str, observed_table: Any) -> dict[str, str]:
         value = ap.get(ap_key)
         if isinstance(value, str) and value:
             outputs[out_key] = value
+    outputs.update(_replica_outputs(ap))
     return outputs
+
+
+def _replica_outputs(ap: Mapping[str, Any]) -> dict[str, str]:
+    """replicaRegions and replicaArns: comma-separated, by region, as AWS reports them.
+
+    Strings, not lists, so they also fit a claim's connection secret.
+    """
+    blocks = ap.get("replica")
+    found = sorted(
+        (r["regionName"], r["arn"])
+        for r in (blocks if isinstance(blocks, list) else [])
+        if isinstance(r, dict)
+        and isinstance(r.get("regionName"), str)
+        and isinstance(r.get("arn"), str)
+        and r["regionName"]
+        and r["arn"]
+    )
+    if not found:
+        return {}
+    return {
+        "replicaRegions": ",".join(region for region, _ in found),
+        "replicaArns": ",".join(arn for _, arn in found),
+    }
 
 
 def connection_details(outputs: Mapping[str, str]) -> dict[str, bytes]:
