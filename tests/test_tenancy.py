@@ -317,6 +317,21 @@ def test_platform_tags_win_over_the_claims(stub_v1: Stub) -> None:
             {"tenancy": {"allowedRegions": ["us-east-1"]}},
             "[region_allowed]",
         ),
+        (
+            {
+                "streamEnabled": True,
+                "streamViewType": "NEW_AND_OLD_IMAGES",
+                "serverSideEncryption": {
+                    "enabled": True,
+                    "kmsKeyArn": "arn:aws:kms:us-east-1:111122223333:key/k",
+                },
+                "replicas": [
+                    {"region": "eu-west-1", "kmsKeyArn": "arn:aws:kms:eu-west-1:999988887777:key/k"}
+                ],
+            },
+            {"tenancy": {"kmsKeyAccounts": ["111122223333"]}},
+            "spec.replicas[0].kmsKeyArn: the KMS key must belong to an account",
+        ),
     ],
     ids=[
         "provider tag key",
@@ -326,6 +341,7 @@ def test_platform_tags_win_over_the_claims(stub_v1: Stub) -> None:
         "KMS key of a foreign account",
         "KMS key in another region",
         "region not allowed",
+        "replica's KMS key of a foreign account",
     ],
 )
 def test_platform_policy_refusals(
