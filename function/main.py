@@ -12,7 +12,7 @@ from crossplane.function import cli as sdkcli
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
 from function import offline
-from function.generate import xrd
+from function.generate import xrd, yamlout
 from function.generate.apidocs import api_reference
 from function.serve.servicer import FunctionRunner
 
@@ -101,7 +101,7 @@ def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> No
     fn_input = _single(_load([input_file]), "--input") if input_file else None
     req = offline.build_request(composite, _load(observed), fn_input)
     rsp = offline.render(req)
-    click.echo(yaml.safe_dump_all(offline.response_documents(rsp), sort_keys=False), nl=False)
+    click.echo(yamlout.dump_all(offline.response_documents(rsp), sort_keys=False), nl=False)
     fatal = [r.message for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
     if fatal:
         for message in fatal:

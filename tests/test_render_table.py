@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from function.compose import Outcome, Request, compose
-from tests.support import EXAMPLES, FIXTURES, load_yaml, reported_tags, schema_errors
+from tests.support import EXAMPLES, FIXTURES, load_yaml, reported_tags
 
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 PRODUCTION_SPEC: dict[str, Any] = next(
@@ -269,21 +269,3 @@ def test_table_is_not_ready_until_its_ready_condition_is_true(status: Any) -> No
     outcome = _compose(xr, observed={"table": observed})
     assert not outcome.resources["table"].ready
     assert outcome.status == {"outputs": {"tableName": "Orders.prod_v2"}}
-
-
-VALID_SPECS = load_yaml(FIXTURES / "specs" / "valid.yaml")
-
-
-@pytest.mark.parametrize("namespaced", [False, True], ids=["cluster", "namespaced"])
-@pytest.mark.parametrize("case", VALID_SPECS, ids=[c["name"] for c in VALID_SPECS])
-def test_every_emitted_resource_validates_against_the_provider_crd(
-    case: dict[str, Any], namespaced: bool
-) -> None:
-    xr = _xr(case["spec"], namespace="team-a" if namespaced else None, v2=namespaced)
-    fn_input = {**(case.get("input") or {}), "providerConfigName": "default"}
-    first = _compose(xr, fn_input=fn_input)
-    # A second pass with the table Ready brings out everything gated on it.
-    observed = {name: _ready(c.body) for name, c in first.resources.items()}
-    outcome = _compose(xr, observed=observed, fn_input=fn_input)
-    for name, composed in outcome.resources.items():
-        assert schema_errors(composed.body) == [], name

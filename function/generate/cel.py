@@ -246,6 +246,10 @@ def _replica_kms_key() -> str:
     return f"{_REPLICAS}.all(r, {matches_table} && (!{_REPLICA_CMK} || {_REPLICA_KEY_IN_REGION}))"
 
 
+# The schema requires both lists; without this guard the API server, which still
+# runs CEL after a "Required value", would add a "no such key" error per rule.
+_UNLESS_KEYS_MISSING = "!has(self.keySchema) || !has(self.attributeDefinitions) || "
+
 _TABLE_HASH = _first("self.keySchema", _HASH)
 _LSI_HASH = _first("l.keySchema", _HASH)
 
@@ -267,7 +271,7 @@ CEL_RULES: tuple[CelRule, ...] = (
     CelRule(
         "key_attribute_defined",
         "spec",
-        f"self.keySchema.all(k, {_defined('k')}) && "
+        f"{_UNLESS_KEYS_MISSING}self.keySchema.all(k, {_defined('k')}) && "
         f"{_GSIS}.all(g, g.keySchema.all(k, {_defined('k')})) && "
         f"{_LSIS}.all(l, l.keySchema.all(k, {_defined('k')}))",
     ),
@@ -279,7 +283,7 @@ CEL_RULES: tuple[CelRule, ...] = (
     CelRule(
         "attribute_definition_used",
         "spec",
-        f"self.attributeDefinitions.all(a, {_used('a')})",
+        f"{_UNLESS_KEYS_MISSING}self.attributeDefinitions.all(a, {_used('a')})",
         ".attributeDefinitions",
     ),
     CelRule(
