@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -25,6 +26,7 @@ def cli() -> None:
 @sdkcli.standard_options
 def serve(max_recv_message_size: int, max_send_message_size: int | None, **kwargs: object) -> None:
     """Serve RunFunction over gRPC (v1 and v1beta1)."""
+    _check_transport(kwargs.get("insecure"), kwargs.get("tls_certs_dir"))
     if max_send_message_size is None:
         # A response carries the request's desired state back plus what this
         # function adds (a few kB), so it can outgrow a request that was just
@@ -38,6 +40,30 @@ def serve(max_recv_message_size: int, max_send_message_size: int | None, **kwarg
         max_send_message_size=max_send_message_size,
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+# What Crossplane mounts into a function's TLS certificate directory.
+_TLS_FILES = ("tls.crt", "tls.key", "ca.crt")
+
+
+def _check_transport(insecure: object, certs_dir: object) -> None:
+    """Exactly one of plaintext and mTLS; a clear error, never a traceback, otherwise."""
+    if insecure and certs_dir:
+        # The SDK would bind both listeners to the same port and answer some
+        # plaintext clients: a certificate directory must mean mTLS only.
+        raise click.ClickException(
+            "--insecure (INSECURE) and --tls-certs-dir (TLS_SERVER_CERTS_DIR) exclude each "
+            "other: give one"
+        )
+    if not insecure and not certs_dir:
+        raise click.UsageError(
+            "give --tls-certs-dir DIR (or TLS_SERVER_CERTS_DIR) to serve mTLS, or --insecure "
+            "(or INSECURE=true) to serve plaintext for development"
+        )
+    if certs_dir:
+        missing = [f for f in _TLS_FILES if not (Path(str(certs_dir)) / f).is_file()]
+        if missing:
+            raise click.ClickException(f"--tls-certs-dir {certs_dir}: missing {', '.join(missing)}")
 
 
 def _load(paths: list[str] | tuple[str, ...]) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from function.compose import Request, compose
-from tests.support import EXAMPLES, FIXTURES, ROOT, load_yaml
+from tests.support import EXAMPLES, FIXTURES, ROOT, load_yaml, reported_tags
 
 EXAMPLE_DIRS = sorted(p.parent.name for p in EXAMPLES.glob("*/xr.yaml"))
 VALID_SPECS: list[dict[str, Any]] = load_yaml(FIXTURES / "specs" / "valid.yaml")
@@ -91,8 +91,12 @@ def valid_case_resources(case_name: str, scope: str) -> tuple[tuple[str, dict[st
     fn_input = {**(case.get("input") or {}), "providerConfigName": "default"}
     outcome = compose(Request(composite=xr, input=fn_input))
     assert not outcome.fatal, outcome.results
-    ready = {"conditions": [{"type": "Ready", "status": "True"}], "atProvider": {}}
-    observed = {n: {**c.body, "status": ready} for n, c in outcome.resources.items()}
+    # The Table first observes; Ready with this composite's tags, it is the composite's own.
+    ready = [{"type": "Ready", "status": "True"}]
+    observed = {
+        n: {**c.body, "status": {"conditions": ready, "atProvider": reported_tags(c.body)}}
+        for n, c in outcome.resources.items()
+    }
     outcome = compose(Request(composite=xr, observed=observed, input=fn_input))
     assert not outcome.fatal, outcome.results
     return tuple((n, c.body) for n, c in outcome.resources.items())

@@ -107,3 +107,28 @@ def serve_subprocess(
                 stream.close()
         if sink is not None:
             sink.close()
+
+
+def reported_tags(resource: dict[str, Any]) -> dict[str, Any]:
+    """The tags AWS reports for a table made from ``resource`` (its forProvider.tags).
+
+    A Table the function rendered observe-only, observed with these tags, is a
+    table that carries this composite's ownership tag: the function manages it.
+    """
+    fp = resource.get("spec", {}).get("forProvider", {})
+    return {"tags": dict(fp.get("tags", {}))} if fp.get("tags") else {}
+
+
+# What crossplane-runtime's managed reconciler reports for an observe-only
+# resource whose external resource does not exist.
+NOT_FOUND_CONDITION = {
+    "type": "Synced",
+    "status": "False",
+    "reason": "ReconcileError",
+    "message": "observe failed: external resource does not exist",
+}
+
+
+def observed_not_found(resource: dict[str, Any]) -> dict[str, Any]:
+    """An observe-only Table as Crossplane observes it when AWS has no such table."""
+    return {**resource, "status": {"atProvider": {}, "conditions": [NOT_FOUND_CONDITION]}}

@@ -21,7 +21,7 @@ from function.compose import Outcome, Request, Result, compose
 from function.offline import build_request, load_documents
 from function.render.autoscaling import policy_name, target_name
 from function.serve.structs import struct_to_dict
-from tests.support import EXAMPLES, FIXTURES, ROOT, load_all, load_yaml
+from tests.support import EXAMPLES, FIXTURES, ROOT, load_all, load_yaml, reported_tags
 
 CASES = FIXTURES / "autoscaling"
 AUTOSCALED_EXAMPLE = EXAMPLES / "autoscaled"
@@ -36,6 +36,7 @@ def _ready(body: dict[str, Any], ready: bool = True, **at_provider: Any) -> dict
     observed = copy.deepcopy(body)
     status = "True" if ready else "False"
     observed["status"] = {"conditions": [{"type": "Ready", "status": status}]}
+    at_provider = {**reported_tags(body), **at_provider}
     if at_provider:
         observed["status"]["atProvider"] = at_provider
     return observed
@@ -355,9 +356,13 @@ def test_gating_on_observed_readiness(case: GatingCase) -> None:
             assert reason in pending[0]
     elif case.want_policies == 6 and case.targets == "ready":
         assert pending == []
-    # Every emitted resource rendered so far is also rendered identically now.
+    # Every emitted resource rendered so far is also rendered identically now,
+    # except a Table not observed: it observes first (safety/ownership.py).
     for name, composed in outcome.resources.items():
-        assert composed.body == full.resources[name].body
+        want = full.resources[name].body
+        if name == "table" and case.table == "absent":
+            want = {**want, "spec": {**want["spec"], "managementPolicies": ["Observe"]}}
+        assert composed.body == want
 
 
 def test_targets_for_an_index_the_table_lacks_wait_for_it() -> None:

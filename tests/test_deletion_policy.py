@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from function.compose import Request, compose
-from tests.support import EXAMPLES, load_yaml
+from tests.support import EXAMPLES, load_yaml, observed_not_found
 
 
 def _table(
@@ -20,6 +20,10 @@ def _table(
     if protected is not None:
         xr["spec"]["deletionProtectionEnabled"] = protected
     outcome = compose(Request(composite=xr))
+    assert outcome.resources["table"].body["spec"]["managementPolicies"] == ["Observe"]
+    # The table does not exist yet: from now on the function manages it.
+    observed = observed_not_found(outcome.resources["table"].body)
+    outcome = compose(Request(composite=xr, observed={"table": observed}))
     assert not outcome.fatal, outcome.results
     return outcome.resources["table"].body
 

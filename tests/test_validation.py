@@ -24,6 +24,8 @@ class Case:
     want: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     xr_name: str = "orders"
+    # A namespaced (Crossplane v2) XR in this namespace; None: cluster-scoped.
+    namespace: str | None = None
 
 
 def _cases(file: str) -> list[Case]:
@@ -93,6 +95,17 @@ def _computed_invalid() -> list[Case]:
             want=[{"path": "spec.tags", "rule": "tags_max"}],
         ),
         Case(
+            "tags-over-50-with-the-provider-and-ownership-tags",
+            "46 of the claim's and the Input's, 2 ownership and 3 crossplane- tags make 51.",
+            {
+                **_base(),
+                "attributeDefinitions": [{"name": "pk", "type": "S"}],
+                "tags": {f"claim{i}": "v" for i in range(40)},
+            },
+            input={"tags": {f"input{i}": "v" for i in range(6)}},
+            want=[{"path": "spec.tags", "rule": "tags_max"}],
+        ),
+        Case(
             "composite-name-too-short-for-a-table",
             "Without spec.tableName the composite's name must make a valid table name.",
             _base() | {"attributeDefinitions": [{"name": "pk", "type": "S"}]},
@@ -103,12 +116,15 @@ def _computed_invalid() -> list[Case]:
 
 
 def _run(case: Case) -> Outcome:
-    xr = {
+    xr: dict[str, Any] = {
         "apiVersion": "aws.project-planton.org/v1",
         "kind": "XAwsDynamodb",
         "metadata": {"name": case.xr_name},
         "spec": case.spec,
     }
+    if case.namespace is not None:
+        xr["metadata"]["namespace"] = case.namespace
+        xr["spec"] = {**case.spec, "crossplane": {}}
     return compose(Request(composite=xr, input=case.input))
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "KMS_ARN_PREFIX",
     "KMS_ARN_SUFFIX",
     "MAX_ATTRIBUTE_DEFINITIONS",
+    "MAX_CLAIM_TAGS",
     "MAX_GSIS",
     "MAX_KEY_ELEMENTS",
     "MAX_LSIS",
@@ -32,13 +33,20 @@ __all__ = [
     "NAME_MAX",
     "NAME_MIN",
     "NAME_PATTERN",
+    "OWNERSHIP_TAGS",
+    "OWNERSHIP_TAG_PREFIX",
+    "PROVIDER_TAGS_CLUSTER",
+    "PROVIDER_TAGS_NAMESPACED",
     "REGION_MAX",
     "REPLICA_REGION_MAX",
     "REPLICA_REGION_PATTERN",
     "SNS_TOPIC_ARN_MAX",
     "SNS_TOPIC_ARN_PATTERN",
+    "TAG_CHARS",
     "TAG_KEY_MAX",
     "TAG_RESERVED_PREFIXES",
+    "TAG_RESERVED_PREFIXES_EXACT",
+    "TAG_SYMBOLS",
     "TAG_VALUE_MAX",
     "TARGET_UTILIZATION_MAX",
     "TARGET_UTILIZATION_MIN",
@@ -63,8 +71,24 @@ NAME_FORMAT = f"{NAME_MIN}-{NAME_MAX} characters of {NAME_CHARS}"
 MAX_TAGS = 50
 TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 256
-# Keys AWS keeps for itself.
+# Keys AWS keeps for itself, in any case.
 TAG_RESERVED_PREFIXES = ("aws:",)
+# What a tag key or value may contain: AWS's [\p{L}\p{Z}\p{N}_.:/=+\-@]*
+# (Unicode letters, separators and numbers, plus these symbols).
+TAG_CHARS = "letters, digits, spaces and _ . : / = + - @"
+TAG_SYMBOLS = "_.:/=+-@"
+# Tags upjet adds to every managed resource it creates (crossplane-runtime's
+# GetExternalTags): crossplane-kind, crossplane-name, crossplane-providerconfig;
+# namespaced resources also crossplane-namespace and crossplane-providerconfig-kind.
+PROVIDER_TAGS_CLUSTER = 3
+PROVIDER_TAGS_NAMESPACED = 5
+# The function's own tags naming a table's owner (function/safety/ownership.py).
+OWNERSHIP_TAG_PREFIX = "awsdynamodb.fn.project-planton.org/"
+OWNERSHIP_TAGS = 2
+# Keys only the provider and this function set, exactly as written.
+TAG_RESERVED_PREFIXES_EXACT = ("crossplane-", OWNERSHIP_TAG_PREFIX)
+# What a claim alone may set, whatever its scope (the XRD's maxProperties).
+MAX_CLAIM_TAGS = MAX_TAGS - PROVIDER_TAGS_NAMESPACED - OWNERSHIP_TAGS
 
 KMS_ARN_MAX = 2048
 # A KMS key ARN is PREFIX + region + SUFFIX; a replica's key must name the

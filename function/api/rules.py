@@ -16,7 +16,9 @@ from function.api.limits import (
     MAX_PROJECTED_ATTRIBUTES,
     MAX_TAGS,
     NAME_FORMAT,
+    TAG_CHARS,
     TAG_KEY_MAX,
+    TAG_RESERVED_PREFIXES_EXACT,
     TAG_VALUE_MAX,
 )
 
@@ -27,6 +29,7 @@ __all__ = ["RULES", "Admission", "Rule", "Violation", "format_violations", "list
 # or by the function alone, for the reason the rule gives.
 Admission = Literal["schema", "cel", "function"]
 
+_INPUT = "the policy is in the Composition's Input, which admission never sees"
 _OBSERVED = "compares with the observed Table, which admission never sees"
 
 
@@ -182,10 +185,26 @@ RULES: dict[str, Rule] = _catalogue(
     ),
     Rule(
         "tags_max",
-        f"a table may have at most {MAX_TAGS} tags, the Composition's included",
+        f"a table may have at most {MAX_TAGS} tags: the claim's, the Composition's, this "
+        "function's ownership tags and the provider's crossplane- tags",
         "aws",
         "function",
         "the Composition's Input adds its own tags; the claim's alone are capped by maxProperties",
+    ),
+    Rule(
+        "tag_chars",
+        f"tag keys and values may contain only {TAG_CHARS} (Unicode letters and digits count)",
+        "aws",
+        "function",
+        "a pattern over map keys, which have no maxLength, exceeds the API server's CEL cost "
+        "budget",
+    ),
+    Rule(
+        "tag_key_reserved",
+        "tag keys starting with "
+        + " or ".join(TAG_RESERVED_PREFIXES_EXACT)
+        + " are set by the provider and this function; a claim may not set them",
+        "function",
     ),
     Rule(
         "tag_key_format",
@@ -199,6 +218,28 @@ RULES: dict[str, Rule] = _catalogue(
         "function",
         "function",
         "the region may come from the Composition's Input",
+    ),
+    # Platform policy from the Composition's Input (function/api/tenancy.py).
+    Rule(
+        "region_allowed",
+        "the region must be one the platform allows (tenancy.allowedRegions)",
+        "function",
+        "function",
+        _INPUT,
+    ),
+    Rule(
+        "kms_key_account",
+        "the KMS key must belong to an account the platform allows (tenancy.kmsKeyAccounts)",
+        "function",
+        "function",
+        _INPUT,
+    ),
+    Rule(
+        "kms_key_region",
+        "the KMS key must be in the table's region",
+        "aws",
+        "function",
+        "the table's region may come from the Composition's Input",
     ),
     # Autoscaling (function/api/autoscaling.py).
     Rule(

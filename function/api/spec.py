@@ -20,12 +20,12 @@ from function.api.limits import (
     CAPACITY_MAX,
     KMS_ARN_MAX,
     MAX_ATTRIBUTE_DEFINITIONS,
+    MAX_CLAIM_TAGS,
     MAX_GSIS,
     MAX_KEY_ELEMENTS,
     MAX_LSIS,
     MAX_NON_KEY_ATTRIBUTES,
     MAX_REPLICAS,
-    MAX_TAGS,
     NAME_FORMAT,
     NAME_MAX,
     NAME_PATTERN,
@@ -467,8 +467,11 @@ class AwsDynamodbSpec(_Model):
     )
     tags: dict[str, str] = Field(
         default_factory=dict,
-        max_length=MAX_TAGS,
-        description=f"Tags for the table, merged over the Composition's tags (at most {MAX_TAGS}).",
+        max_length=MAX_CLAIM_TAGS,
+        description=(
+            f"Tags for the table (at most {MAX_CLAIM_TAGS}), merged under the Composition's "
+            "tags: on the same key the Composition's value wins."
+        ),
     )
     auto_scaling: AutoScaling | None = Field(
         default=None,

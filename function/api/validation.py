@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator, Sequence
 from function.api.limits import (
     KMS_ARN_PATTERN,
     MAX_PROJECTED_ATTRIBUTES,
-    MAX_TAGS,
     NAME_PATTERN,
     TAG_KEY_MAX,
     TAG_RESERVED_PREFIXES,
@@ -209,8 +208,7 @@ def check_encryption(spec: AwsDynamodbSpec) -> Iterator[Violation]:
 
 
 def check_tags(spec: AwsDynamodbSpec) -> Iterator[Violation]:
-    if len(spec.tags) > MAX_TAGS:
-        yield violation("spec.tags", "tags_max", f"got {len(spec.tags)}")
+    # Their count, with the tags others add, is api/tenancy.py's check_tag_count.
     for key, value in spec.tags.items():
         if not 1 <= len(key) <= TAG_KEY_MAX or key.lower().startswith(TAG_RESERVED_PREFIXES):
             yield violation(f"spec.tags[{key!r}]", "tag_key_format")

@@ -30,6 +30,7 @@ from function.api.limits import (
     MAX_PROJECTED_ATTRIBUTES,
     TAG_KEY_MAX,
     TAG_RESERVED_PREFIXES,
+    TAG_RESERVED_PREFIXES_EXACT,
     TAG_VALUE_MAX,
 )
 from function.api.rules import RULES
@@ -483,6 +484,11 @@ CEL_RULES: tuple[CelRule, ...] = (
             ".evaluationPeriods",
         )
         for block, periods in _ALARM_BLOCKS
+    ),
+    CelRule(
+        "tag_key_reserved",
+        "spec.tags",
+        f"self.all(k, !{list(TAG_RESERVED_PREFIXES_EXACT)!r}.exists(p, k.startsWith(p)))",
     ),
 )
 

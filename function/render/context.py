@@ -32,6 +32,8 @@ class RenderContext:
     observed: ObservedTable = field(default_factory=ObservedTable)
     # The table's alarm settings (api/alarms.py's plan_alarms); None: no alarms.
     alarms: AlarmPlan | None = None
+    # The Table only observes until the function knows the table is free or its own.
+    observe_only: bool = False
 
     @property
     def region(self) -> str:

@@ -13,6 +13,11 @@ undoes or endangers what the function says (docs/safety.md has the evidence):
 - Autoscaled capacity handed to ``initProvider`` (function/render/capacity.py)
   would be copied back into ``forProvider`` and reset by the provider.
 
+Ownership comes first: Before the function knows a table of this name is free or its
+  own (function/safety/ownership.py), the Table is observe-only
+  (``managementPolicies: [Observe]``): the provider reads the table and
+  changes nothing, creates nothing, deletes nothing.
+
 Deletion protection narrows the policies further. With
 ``deletionProtectionEnabled: true`` (on the table or a replica) AWS refuses DeleteTable; left at the
 default, deleting the claim would make the provider call DeleteTable forever.
@@ -37,8 +42,13 @@ ALL_ACTIONS = ("Observe", "Create", "Update", "Delete", "LateInitialize")
 TABLE_ACTIONS = tuple(a for a in ALL_ACTIONS if a != "LateInitialize")
 
 
-def set_management_policies(table: dict[str, Any], ctx: RenderContext) -> None:
+def set_management_policies(
+    table: dict[str, Any], ctx: RenderContext, observe_only: bool = False
+) -> None:
     """Set managementPolicies (and deletionPolicy) on a rendered Table."""
+    if observe_only:
+        table.setdefault("spec", {})["managementPolicies"] = ["Observe"]
+        return
     # A protected replica blocks deleting the table too (the provider deletes
     # replicas first), so it keeps the table as the table's own protection does.
     protected = ctx.spec.deletion_protection_enabled or any(

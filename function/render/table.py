@@ -108,7 +108,7 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
     # Capacity that Application Auto Scaling manages must not be reset by the provider.
     hand_capacity_to_autoscaler(table, [] if still_on_demand(ctx) else ctx.autoscaled)
     index_only_live_attributes(table, ctx)
-    set_management_policies(table, ctx)
+    set_management_policies(table, ctx, observe_only=ctx.observe_only)
     return table
 
 
