@@ -12,22 +12,33 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from function.api.alarms import alarm_checks, check_alarm_input, plan_alarms
 from function.api.autoscaling import autoscaled, autoscaling_checks, plan_autoscaling
 from function.api.defaults import apply_defaults
 from function.api.input import FunctionInput
+from function.api.lenient import cross_field_problems
 from function.api.parse import parse_model, parse_spec
 from function.api.replicas import replica_checks, replica_settings
 from function.api.resource_policy import check_resource_policy
 from function.api.rules import Violation, format_violations
 from function.api.scheduling import schedule_checks
 from function.api.table_options import TABLE_OPTION_CHECKS
+from function.api.tenancy import (
+    claim_tag_conflicts,
+    default_table_name,
+    explicit_table_name,
+    name_prefix,
+    policy_checks,
+)
 from function.api.validation import check_table_name, validate_spec
+from function.render.alarms import alarms_contribution
 from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
 from function.render.create_source import keep_create_sources
 from function.render.insights import insights_contribution
+from function.render.observed import read_observed_table
 from function.render.replicas import replica_autoscaling_contribution, replica_blocks
 from function.render.resource_policy import resource_policy_contribution, table_arn
 from function.render.status import connection_details, ready_in, table_outputs
@@ -35,6 +46,16 @@ from function.render.table import TABLE_NAME, render_table
 from function.render.throughput import mirror_gsi_warm_throughput
 from function.safety.antipatterns import anti_pattern_warnings
 from function.safety.guards import TableShape, check_table_change, keep_table_identity, table_shape
+from function.safety.ownership import (
+    Decision,
+    Stage,
+    Wanted,
+    decide,
+    foreign_message,
+    managed_name,
+    owner_id,
+    ownership_tags,
+)
 from function.safety.replicas import check_replica_changes, refusal_message
 from function.safety.warm import warm_throughput_decreases
 
@@ -121,13 +142,61 @@ RENDERERS: list[Renderer] = [
     resource_policy_contribution,
     autoscaling_contribution,
     replica_autoscaling_contribution,
+    alarms_contribution,
 ]
 
 
-def _table_name(spec_name: str | None, composite: Composite) -> tuple[str, str]:
+def _table_name(
+    spec_name: str | None,
+    composite: Composite,
+    fn_input: FunctionInput,
+    prefix: str | None,
+    observed: Any,
+) -> tuple[str, str]:
     if spec_name:
-        return spec_name, "spec.tableName"
-    return composite.name, "metadata.name"
+        return explicit_table_name(spec_name, prefix, managed_name(observed)), "spec.tableName"
+    name = default_table_name(composite.name, composite.namespace, fn_input.tenancy, prefix)
+    return name, "metadata.name"
+
+
+def _tenancy_warnings(
+    composite: Composite, given_tags: Mapping[str, str], fn_input: FunctionInput, first: bool
+) -> list[Result]:
+    out = [
+        Result(
+            "Warning",
+            f"spec.tags[{key!r}]: the Composition sets this tag; its value is used",
+            "PlatformTag",
+        )
+        for key in claim_tag_conflicts(given_tags, fn_input.tags)
+    ]
+    explicit = isinstance(composite.spec, dict) and bool(composite.spec.get("tableName"))
+    if first and explicit and composite.tenant and fn_input.tenancy.table_name_prefix is None:
+        out.append(
+            Result(
+                "Warning",
+                "spec.tableName: table names are shared by every namespace using this AWS "
+                "account; the platform can give each namespace its own with "
+                "tenancy.tableNamePrefix in the function's Input (see docs/safety.md)",
+                "TableNamePolicy",
+            )
+        )
+    return out
+
+
+def _mark_owned(outcome: Outcome, composite: Composite) -> None:
+    """The ownership tags on the Table only: they say whose table it is, nothing else's."""
+    table = outcome.resources.get(TABLE_NAME)
+    if table is not None:
+        fp = table.body["spec"]["forProvider"]
+        fp["tags"] = {**fp.get("tags", {}), **ownership_tags(composite)}
+
+
+def _for_stage(decision: Decision, observed: Mapping[str, Any]) -> Mapping[str, Any]:
+    """What renderers see: while observing, the Table is nothing to build on."""
+    if decision.stage is Stage.MANAGE:
+        return observed
+    return {k: v for k, v in observed.items() if k != TABLE_NAME}
 
 
 def guard_table(
@@ -160,19 +229,37 @@ def compose(request: Request) -> Outcome:
     fn_input, violations, _ = parse_model(FunctionInput, request.input or {}, "input")
     if fn_input is None:
         return _fatal("InvalidInput", violations)
+    if input_problems := check_alarm_input(fn_input):
+        return _fatal("InvalidInput", input_problems)
 
     composite = read_composite(request.composite)
     parsed = parse_spec(composite.spec)
     if parsed.spec is None:
-        return _fatal("InvalidSpec", parsed.violations)
+        # Name every field at fault: the cross-field problems of the parts that parsed too.
+        lenient = cross_field_problems(parsed.user, parsed.violations, fn_input)
+        return _fatal("InvalidSpec", [*parsed.violations, *lenient], parsed.warnings)
 
     spec = apply_defaults(parsed.spec, fn_input)
-    existing = table_shape(request.observed.get(TABLE_NAME))
+    observed_table = request.observed.get(TABLE_NAME)
+    existing = table_shape(observed_table)
+    tenant = composite.tenant
+    prefix = name_prefix(fn_input.tenancy, tenant[0] if tenant else None)
     # Once a Table exists its name and region stay, even if what they were derived from changes.
     spec, table_name, name_path = keep_table_identity(
-        parsed.spec, spec, _table_name(spec.table_name, composite), existing
+        parsed.spec,
+        spec,
+        _table_name(spec.table_name, composite, fn_input, prefix, observed_table),
+        existing,
+    )
+    # Observe first; manage only a table that is free or this composite's (safety/ownership.py).
+    decision = decide(
+        observed_table,
+        Wanted(table_name, spec.region or "", fn_input.provider_config_name),
+        owner_id(composite),
+        fn_input.tenancy.adopt_existing_tables,
     )
     plan = plan_autoscaling(spec)
+    alarm_plan = plan_alarms(spec, fn_input)
     problems: list[Violation] = [
         *validate_spec(
             spec,
@@ -181,37 +268,76 @@ def compose(request: Request) -> Outcome:
                 *autoscaling_checks(plan),
                 *schedule_checks(plan),
                 *replica_checks(),
+                *alarm_checks(alarm_plan),
             ],
         ),
         *check_table_name(table_name, name_path),
-        *check_resource_policy(spec, table_name, table_arn(request.observed)),
+        # Only an ARN of a table that is ours may decide what the policy may name.
+        *check_resource_policy(spec, table_name, table_arn(_for_stage(decision, request.observed))),
+        *policy_checks(
+            parsed.spec,
+            spec,
+            tenancy=fn_input.tenancy,
+            namespaced=composite.namespaced,
+            first_time=decision.first_time,
+        ),
     ]
     if problems:
         return _fatal("InvalidSpec", problems, parsed.warnings)
+    if decision.stage is Stage.FOREIGN:
+        # Nothing about the existing table: not its keys, not its ARN, not its tags.
+        return Outcome(results=[Result("Fatal", foreign_message(table_name), "TableNotOwned")])
 
+    observing = decision.stage is Stage.OBSERVE
+    # While observing, what AWS reports may be another team's table: no renderer sees it.
+    observed = _for_stage(decision, request.observed)
     ctx = RenderContext(
         spec=spec,
         table_name=table_name,
         composite=composite,
         fn_input=fn_input,
         autoscaled=autoscaled(spec, plan),
+        observed=read_observed_table(observed.get(TABLE_NAME)),
+        alarms=alarm_plan,
+        observe_only=observing,
     )
     outcome = Outcome(results=[Result("Warning", w, "DeprecatedSpelling") for w in parsed.warnings])
+    outcome.results += _tenancy_warnings(composite, parsed.spec.tags, fn_input, decision.first_time)
+    if decision.adopting:
+        outcome.results.append(
+            Result(
+                "Warning",
+                f"taking over the existing table {table_name!r}: the Composition's Input lists "
+                "it in tenancy.adoptExistingTables",
+                "AdoptingTable",
+            )
+        )
     pending = outcome.pending
+    if observing:
+        pending.append(
+            f"checking that no table {table_name!r} exists yet, or that it is this claim's "
+            "(the Table only observes until then)"
+        )
     for render in RENDERERS:
-        part = render(ctx, request.observed)
+        if observing and render is not table_contribution:
+            # Nothing else is named after the table until the name is known to be ours:
+            # an alarm named after another team's table would take over that team's alarm.
+            continue
+        part = render(ctx, observed)
         for name, body in part.resources.items():
-            outcome.resources[name] = Composed(body, ready=ready_in(request.observed, name))
+            outcome.resources[name] = Composed(body, ready=ready_in(observed, name))
         outcome.results.extend(Result("Warning", w) for w in part.warnings)
         pending.extend(part.pending)
-    if not guard_table(outcome, existing, ctx, request.observed.get(TABLE_NAME)):
+    _mark_owned(outcome, composite)
+    if not observing and not guard_table(outcome, existing, ctx, observed_table):
         # Only the results: the servicer passes the request's desired state through.
         return Outcome(results=outcome.results, violations=outcome.violations)
     outcome.results.extend(
         Result("Warning", w, "AntiPattern") for w in anti_pattern_warnings(spec, fn_input.warnings)
     )
 
-    outputs = table_outputs(table_name, request.observed.get(TABLE_NAME))
+    # While observing, what AWS reports may be another team's table: only the name.
+    outputs = table_outputs(table_name, observed.get(TABLE_NAME))
     outcome.status = {"outputs": outputs}
     if composite.legacy:
         outcome.connection_details = connection_details(outputs)

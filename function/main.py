@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -11,7 +12,7 @@ from crossplane.function import cli as sdkcli
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
 from function import offline
-from function.generate import xrd
+from function.generate import xrd, yamlout
 from function.generate.apidocs import api_reference
 from function.serve.servicer import FunctionRunner
 
@@ -25,6 +26,7 @@ def cli() -> None:
 @sdkcli.standard_options
 def serve(max_recv_message_size: int, max_send_message_size: int | None, **kwargs: object) -> None:
     """Serve RunFunction over gRPC (v1 and v1beta1)."""
+    _check_transport(kwargs.get("insecure"), kwargs.get("tls_certs_dir"))
     if max_send_message_size is None:
         # A response carries the request's desired state back plus what this
         # function adds (a few kB), so it can outgrow a request that was just
@@ -40,11 +42,35 @@ def serve(max_recv_message_size: int, max_send_message_size: int | None, **kwarg
     )
 
 
+# What Crossplane mounts into a function's TLS certificate directory.
+_TLS_FILES = ("tls.crt", "tls.key", "ca.crt")
+
+
+def _check_transport(insecure: object, certs_dir: object) -> None:
+    """Exactly one of plaintext and mTLS; a clear error, never a traceback, otherwise."""
+    if insecure and certs_dir:
+        # The SDK would bind both listeners to the same port and answer some
+        # plaintext clients: a certificate directory must mean mTLS only.
+        raise click.ClickException(
+            "--insecure (INSECURE) and --tls-certs-dir (TLS_SERVER_CERTS_DIR) exclude each "
+            "other: give one"
+        )
+    if not insecure and not certs_dir:
+        raise click.UsageError(
+            "give --tls-certs-dir DIR (or TLS_SERVER_CERTS_DIR) to serve mTLS, or --insecure "
+            "(or INSECURE=true) to serve plaintext for development"
+        )
+    if certs_dir:
+        missing = [f for f in _TLS_FILES if not (Path(str(certs_dir)) / f).is_file()]
+        if missing:
+            raise click.ClickException(f"--tls-certs-dir {certs_dir}: missing {', '.join(missing)}")
+
+
 def _load(paths: list[str] | tuple[str, ...]) -> list[dict[str, Any]]:
     """YAML documents from files or directories; a bad file is a usage error, not a traceback."""
     try:
         return offline.load_documents(paths)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         raise click.ClickException(f"cannot read {', '.join(paths)}: {exc}") from exc
 
 
@@ -75,7 +101,7 @@ def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> No
     fn_input = _single(_load([input_file]), "--input") if input_file else None
     req = offline.build_request(composite, _load(observed), fn_input)
     rsp = offline.render(req)
-    click.echo(yaml.safe_dump_all(offline.response_documents(rsp), sort_keys=False), nl=False)
+    click.echo(yamlout.dump_all(offline.response_documents(rsp), sort_keys=False), nl=False)
     fatal = [r.message for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
     if fatal:
         for message in fatal:
@@ -94,13 +120,20 @@ def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> No
 def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
     """Check claims or XRs offline; print every problem, exit 1 if any."""
     fn_input = _single(_load([input_file]), "--input") if input_file else None
-    docs = _load(files)
-    problems = offline.validate_documents(docs, fn_input)
-    for problem in problems:
+    found = offline.validate_documents(_load(files), fn_input)
+    if found.skipped:
+        click.echo(
+            f"skipped {len(found.skipped)} document(s) that are not an AwsDynamodb claim, "
+            f"XAwsDynamodb or function Input: {', '.join(found.skipped)}",
+            err=True,
+        )
+    for problem in found.problems:
         click.echo(problem)
-    if problems:
+    if found.problems:
         sys.exit(1)
-    click.echo(f"{len(docs)} document(s) valid")
+    if not found.checked:
+        raise click.ClickException("no AwsDynamodb claim, XAwsDynamodb or function Input found")
+    click.echo(f"{found.checked} document(s) valid")
 
 
 @cli.command("docs")

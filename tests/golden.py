@@ -75,6 +75,18 @@ CASES: list[Case] = [
         ("examples/minimal/observed",),
         reason="the partition key of an existing table changed: refused, nothing applied",
     ),
+    Case(
+        "observed-table-free",
+        "examples/minimal/xr.yaml",
+        ("tests/fixtures/golden/observed-table-free.yaml",),
+        reason="the observe-only Table says no such table exists: the function now manages it",
+    ),
+    Case(
+        "fatal-foreign-table",
+        "tests/fixtures/golden/foreign-table-xr.yaml",
+        ("tests/fixtures/golden/foreign-table-observed.yaml",),
+        reason="the claim names another team's existing table: refused, nothing of it shown",
+    ),
 ]
 
 

@@ -1,8 +1,7 @@
-"""Shared test helpers: the reference CRDs, YAML fixtures, and a served function."""
+"""Shared test helpers: reference CRDs (tests/crds.py), YAML fixtures, a served function."""
 
 from __future__ import annotations
 
-import functools
 import os
 import socket
 import subprocess
@@ -15,16 +14,13 @@ from typing import Any
 
 import grpc
 import jsonschema
-import pytest
 import yaml
 
-from tests.provider_crds import pinned_schema
+from tests import crds
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"
-SHARED = Path(os.environ.get("FUNCTION_SHARED_DIR", ROOT.parent / "shared"))
-CRDS = SHARED / "crds"
 
 
 def load_yaml(path: Path) -> Any:
@@ -35,50 +31,16 @@ def load_all(path: Path) -> list[Any]:
     return [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
 
 
-def require_shared() -> None:
-    """Skip (with the reason) when the reference CRDs are not beside the project."""
-    if not CRDS.is_dir():
-        pytest.skip(
-            f"reference CRDs not found at {CRDS}: the project's ../shared/ folder is absent "
-            "(it is only on the developers' and CI machines); "
-            "set FUNCTION_SHARED_DIR to use another copy"
-        )
-
-
-@functools.cache
-def _crd_index() -> dict[tuple[str, str], tuple[dict[str, Any], str]]:
-    index: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
-    for path in sorted(CRDS.rglob("*.yaml")):
-        doc = load_yaml(path)
-        if not isinstance(doc, dict) or doc.get("kind") != "CustomResourceDefinition":
-            continue
-        group = doc["spec"]["group"]
-        kind = doc["spec"]["names"]["kind"]
-        for version in doc["spec"]["versions"]:
-            key = (f"{group}/{version['name']}", kind)
-            # The first file wins: the newest Crossplane CRDs sit above v1/.
-            index.setdefault(key, (version["schema"]["openAPIV3Schema"], str(path)))
-    return index
-
-
 def crd_schema(api_version: str, kind: str, crd_file: str | None = None) -> dict[str, Any]:
-    """The openAPIV3Schema of a served version of a reference CRD."""
-    require_shared()
-    if crd_file is not None:
-        doc = load_yaml(CRDS / crd_file)
-        version = api_version.rsplit("/", maxsplit=1)[-1]
-        return next(
-            v["schema"]["openAPIV3Schema"] for v in doc["spec"]["versions"] if v["name"] == version
-        )
-    try:
-        return _crd_index()[(api_version, kind)][0]
-    except KeyError:
-        pass
-    # Kinds ../shared/crds lacks (ResourcePolicy, ScheduledAction): the pinned provider module.
-    schema = pinned_schema(api_version, kind)
-    if schema is None:
+    """The openAPIV3Schema of a served version of a reference CRD (tests/crds.py).
+
+    ``crd_file`` names one CRD (e.g. ``crossplane/v1/...``) instead of the newest
+    that serves ``api_version`` and ``kind``.
+    """
+    name = crd_file or crds.index().get((api_version, kind))
+    if name is None:
         raise AssertionError(f"no reference CRD serves {api_version} {kind}")
-    return schema
+    return crds.version_schema(name, api_version.rsplit("/", maxsplit=1)[-1])
 
 
 def schema_errors(resource: dict[str, Any], crd_file: str | None = None) -> list[str]:
@@ -145,3 +107,28 @@ def serve_subprocess(
                 stream.close()
         if sink is not None:
             sink.close()
+
+
+def reported_tags(resource: dict[str, Any]) -> dict[str, Any]:
+    """The tags AWS reports for a table made from ``resource`` (its forProvider.tags).
+
+    A Table the function rendered observe-only, observed with these tags, is a
+    table that carries this composite's ownership tag: the function manages it.
+    """
+    fp = resource.get("spec", {}).get("forProvider", {})
+    return {"tags": dict(fp.get("tags", {}))} if fp.get("tags") else {}
+
+
+# What crossplane-runtime's managed reconciler reports for an observe-only
+# resource whose external resource does not exist.
+NOT_FOUND_CONDITION = {
+    "type": "Synced",
+    "status": "False",
+    "reason": "ReconcileError",
+    "message": "observe failed: external resource does not exist",
+}
+
+
+def observed_not_found(resource: dict[str, Any]) -> dict[str, Any]:
+    """An observe-only Table as Crossplane observes it when AWS has no such table."""
+    return {**resource, "status": {"atProvider": {}, "conditions": [NOT_FOUND_CONDITION]}}

@@ -21,7 +21,7 @@ from function.compose import Outcome, Request, Result, compose
 from function.offline import build_request, load_documents
 from function.render.autoscaling import policy_name, target_name
 from function.serve.structs import struct_to_dict
-from tests.support import EXAMPLES, FIXTURES, ROOT, crd_schema, load_all, load_yaml, schema_errors
+from tests.support import EXAMPLES, FIXTURES, ROOT, load_all, load_yaml, reported_tags
 
 CASES = FIXTURES / "autoscaling"
 AUTOSCALED_EXAMPLE = EXAMPLES / "autoscaled"
@@ -36,6 +36,7 @@ def _ready(body: dict[str, Any], ready: bool = True, **at_provider: Any) -> dict
     observed = copy.deepcopy(body)
     status = "True" if ready else "False"
     observed["status"] = {"conditions": [{"type": "Ready", "status": status}]}
+    at_provider = {**reported_tags(body), **at_provider}
     if at_provider:
         observed["status"]["atProvider"] = at_provider
     return observed
@@ -355,9 +356,13 @@ def test_gating_on_observed_readiness(case: GatingCase) -> None:
             assert reason in pending[0]
     elif case.want_policies == 6 and case.targets == "ready":
         assert pending == []
-    # Every emitted resource rendered so far is also rendered identically now.
+    # Every emitted resource rendered so far is also rendered identically now,
+    # except a Table not observed: it observes first (safety/ownership.py).
     for name, composed in outcome.resources.items():
-        assert composed.body == full.resources[name].body
+        want = full.resources[name].body
+        if name == "table" and case.table == "absent":
+            want = {**want, "spec": {**want["spec"], "managementPolicies": ["Observe"]}}
+        assert composed.body == want
 
 
 def test_targets_for_an_index_the_table_lacks_wait_for_it() -> None:
@@ -423,7 +428,6 @@ def test_turning_autoscaling_off_removes_targets_and_policies_and_restores_capac
     assert set(outcome.resources) == {"table"}
     table = _table(outcome)["spec"]
     assert "initProvider" not in table
-    assert "managementPolicies" not in table
     assert (table["forProvider"]["readCapacity"], table["forProvider"]["writeCapacity"]) == (10, 5)
     assert [
         (g["name"], g["readCapacity"], g["writeCapacity"])
@@ -562,19 +566,12 @@ def test_validation_rules(case: dict[str, Any]) -> None:
             assert rule in fatal[0].message
 
 
-# --- the real CRDs ----------------------------------------------------------------------
-
-
-def _cel_required(api_version: str, kind: str) -> list[str]:
-    """forProvider fields the CRD's CEL rules require (jsonschema does not run CEL)."""
-    spec = crd_schema(api_version, kind)["properties"]["spec"]
-    rules = [v["rule"] for v in spec.get("x-kubernetes-validations", [])]
-    return [m for r in rules for m in re.findall(r"has\(self\.forProvider\.(\w+)\)", r)]
+# --- both scopes (tests/test_crd_conformance.py checks them against the real CRDs) ------
 
 
 @pytest.mark.parametrize("namespace", [None, "team-a"], ids=["cluster", "namespaced"])
 @pytest.mark.parametrize("fixture", FIXTURE_XRS)
-def test_every_emitted_resource_validates_against_the_real_crds(
+def test_every_emitted_resource_has_its_scopes_api_version(
     fixture: str, namespace: str | None
 ) -> None:
     xr = _xr(fixture)
@@ -583,16 +580,13 @@ def test_every_emitted_resource_validates_against_the_real_crds(
     outcome, _ = _converge(xr)
     kinds = {c.body["kind"] for c in outcome.resources.values()}
     assert {"Table", "Target", "Policy"} <= kinds
-    for name, composed in outcome.resources.items():
+    for composed in outcome.resources.values():
         body = composed.body
         assert body["apiVersion"].startswith(
             ("dynamodb.aws.m.", "appautoscaling.aws.m.")
             if namespace
             else ("dynamodb.aws.u", "appa")
         )
-        assert schema_errors(body) == [], name
-        for required in _cel_required(body["apiVersion"], body["kind"]):
-            assert required in body["spec"]["forProvider"], (name, required)
         if namespace:
             assert body["metadata"]["namespace"] == namespace
 
@@ -630,7 +624,6 @@ def test_grpc_renders_the_autoscaled_example(stub_v1: grpcv1.FunctionRunnerServi
     table = bodies["table"]["spec"]
     assert "readCapacity" not in table["forProvider"]
     assert table["initProvider"]["readCapacity"] == 10
-    assert schema_errors(bodies["index-by-status-write-policy"]) == []
 
 
 def test_cli_renders_the_autoscaled_example_in_full() -> None:

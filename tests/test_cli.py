@@ -102,3 +102,46 @@ def test_validate_reports_unreadable_yaml_without_a_traceback(tmp_path) -> None:
     assert run.returncode != 0
     assert "Traceback" not in run.stderr
     assert "bad.yaml" in run.stderr + run.stdout
+
+
+def test_validate_judges_claims_xrs_and_the_input_and_names_what_it_skips() -> None:
+    run = _function("validate", "--input", str(EXAMPLES / "input.yaml"), str(EXAMPLES))
+    assert run.returncode == 0, run.stdout
+    # examples/ holds the Input and one XR beside the Composition, XRDs, Functions and
+    # a DeploymentRuntimeConfig.
+    assert run.stdout.strip() == "2 document(s) valid"
+    assert "skipped 6 document(s)" in run.stderr
+    for skipped in ("Composition/", "CompositeResourceDefinition/", "Function/"):
+        assert skipped in run.stderr
+
+
+def test_validate_reports_a_bad_input_document(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "input.yaml"
+    bad.write_text(
+        "apiVersion: awsdynamodb.fn.project-planton.org/v1beta1\nkind: Input\nregoin: x\n"
+    )
+    run = _function("validate", str(bad))
+    assert run.returncode == 1
+    assert run.stdout.strip() == (
+        "Input/?: input.regoin: is not a field of this API; check its spelling [unknown_field]"
+    )
+
+
+def test_validate_of_files_without_a_claim_says_so() -> None:
+    run = _function("validate", str(EXAMPLES / "composition.yaml"))
+    assert run.returncode == 1
+    assert "no AwsDynamodb claim, XAwsDynamodb or function Input found" in run.stderr
+
+
+def test_validate_reports_a_schema_error_and_a_cross_field_problem_in_one_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    claim = tmp_path / "claim.yaml"
+    claim.write_text(
+        "apiVersion: aws.project-planton.org/v1\nkind: AwsDynamodb\nmetadata: {name: orders}\n"
+        "spec:\n  region: us-east-1\n  tableClass: COLD\n"
+        "  attributeDefinitions: [{name: pk, type: S}]\n"
+        "  keySchema: [{attributeName: pk, keyType: HASH}, {attributeName: sk, keyType: RANGE}]\n"
+    )
+    run = _function("validate", str(claim))
+    assert run.returncode == 1
+    lines = run.stdout.strip().splitlines()
+    assert [line.rsplit("[", 1)[1] for line in lines] == ["enum]", "key_attribute_defined]"]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from function.compose import Request, compose
-from tests.support import EXAMPLES, load_yaml, schema_errors
+from tests.support import EXAMPLES, load_yaml, observed_not_found
 
 
 def _table(
@@ -20,39 +20,12 @@ def _table(
     if protected is not None:
         xr["spec"]["deletionProtectionEnabled"] = protected
     outcome = compose(Request(composite=xr))
+    assert outcome.resources["table"].body["spec"]["managementPolicies"] == ["Observe"]
+    # The table does not exist yet: from now on the function manages it.
+    observed = observed_not_found(outcome.resources["table"].body)
+    outcome = compose(Request(composite=xr, observed={"table": observed}))
     assert not outcome.fatal, outcome.results
-    table = outcome.resources["table"].body
-    assert schema_errors(table) == []
-    return table
-
-
-def test_cluster_scoped_protected_table_is_orphaned_on_delete() -> None:
-    table = _table(None, True)
-    assert table["apiVersion"] == "dynamodb.aws.upbound.io/v1beta2"
-    assert table["spec"]["deletionPolicy"] == "Orphan"
-    assert "managementPolicies" not in table["spec"]
-    assert table["spec"]["forProvider"]["deletionProtectionEnabled"] is True
-    assert schema_errors(table) == []
-
-
-def test_namespaced_protected_table_may_do_everything_but_delete() -> None:
-    table = _table("team-a", True)
-    assert table["apiVersion"] == "dynamodb.aws.m.upbound.io/v1beta1"
-    policies = table["spec"]["managementPolicies"]
-    assert "Delete" not in policies and "*" not in policies
-    assert {"Observe", "Create", "Update", "LateInitialize"} <= set(policies)
-    assert "deletionPolicy" not in table["spec"]
-    assert schema_errors(table) == []
-
-
-@pytest.mark.parametrize("namespace", [None, "team-a"], ids=["cluster", "namespaced"])
-@pytest.mark.parametrize("protected", [False, None], ids=["protection off", "protection unset"])
-def test_unprotected_table_keeps_crossplane_defaults(
-    namespace: str | None, protected: bool | None
-) -> None:
-    spec = _table(namespace, protected)["spec"]
-    assert "deletionPolicy" not in spec
-    assert "managementPolicies" not in spec
+    return outcome.resources["table"].body
 
 
 AUTOSCALED = {
@@ -60,16 +33,44 @@ AUTOSCALED = {
     "provisionedThroughput": {"readCapacityUnits": 10, "writeCapacityUnits": 10},
     "autoScaling": {},
 }
+EVERYTHING_BUT_LATE_INIT = ["Observe", "Create", "Update", "Delete"]
+NEITHER_DELETE_NOR_LATE_INIT = ["Observe", "Create", "Update"]
 
 
-@pytest.mark.parametrize("namespace", [None, "team-a"], ids=["cluster", "namespaced"])
-def test_protected_autoscaled_table_keeps_autoscalings_policies_without_delete(
-    namespace: str | None,
-) -> None:
-    # Autoscaling narrows managementPolicies (no LateInitialize). Crossplane then
-    # ignores deletionPolicy, so Delete must leave the management policies too.
-    plain = _table(namespace, False, AUTOSCALED)["spec"]["managementPolicies"]
-    assert "Delete" in plain and "LateInitialize" not in plain
-    spec = _table(namespace, True, AUTOSCALED)["spec"]
-    assert spec["managementPolicies"] == [p for p in plain if p != "Delete"]
-    assert spec.get("deletionPolicy") == (None if namespace else "Orphan")
+# (namespace, deletionProtectionEnabled, extra spec) -> managementPolicies, deletionPolicy.
+# No Table is late-initialised (docs/safety.md); Crossplane ignores deletionPolicy once
+# managementPolicies is not the default, so protection takes Delete out of the policies.
+CASES = {
+    "cluster, unprotected": (None, False, {}, EVERYTHING_BUT_LATE_INIT, None),
+    "cluster, protection unset": (None, None, {}, EVERYTHING_BUT_LATE_INIT, None),
+    "cluster, protected": (None, True, {}, NEITHER_DELETE_NOR_LATE_INIT, "Orphan"),
+    "cluster, protected, autoscaled": (
+        None,
+        True,
+        AUTOSCALED,
+        NEITHER_DELETE_NOR_LATE_INIT,
+        "Orphan",
+    ),
+    "namespaced, unprotected": ("team-a", False, {}, EVERYTHING_BUT_LATE_INIT, None),
+    "namespaced, protected": ("team-a", True, {}, NEITHER_DELETE_NOR_LATE_INIT, None),
+    "namespaced, autoscaled": ("team-a", False, AUTOSCALED, EVERYTHING_BUT_LATE_INIT, None),
+    "namespaced, protected, autoscaled": (
+        "team-a",
+        True,
+        AUTOSCALED,
+        NEITHER_DELETE_NOR_LATE_INIT,
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_management_and_deletion_policies(case: tuple[Any, ...]) -> None:
+    namespace, protected, spec, policies, deletion_policy = case
+    table = _table(namespace, protected, spec)
+    assert table["apiVersion"] == (
+        "dynamodb.aws.m.upbound.io/v1beta1" if namespace else "dynamodb.aws.upbound.io/v1beta2"
+    )
+    assert table["spec"]["managementPolicies"] == policies
+    assert table["spec"].get("deletionPolicy") == deletion_policy
+    assert table["spec"]["forProvider"]["deletionProtectionEnabled"] is bool(protected)

@@ -2,9 +2,10 @@
 
 Whatever the request holds (wrong types anywhere, no spec, huge lists, deep
 nesting, unicode, nulls, unknown fields, garbage observed resources), the
-server answers with either one readable Fatal result or a desired Table that
-validates against provider-aws's CRD; never a gRPC error, never a traceback
-in its log, and never a response without the Table when the request had one.
+server answers with either one readable Fatal result or a desired Table; never
+a gRPC error, never a traceback in its log, and never a response without the
+Table when the request had one. That the Table fits provider-aws's CRD is
+fuzzed in tests/test_crd_conformance.py.
 """
 
 from __future__ import annotations
@@ -22,12 +23,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from function.serve.structs import struct_to_dict, to_struct
+from function.serve.structs import to_struct
 from tests.support import (
     EXAMPLES,
     FIXTURES,
     load_yaml,
-    schema_errors,
     serve_subprocess,
     wait_for_channel,
 )
@@ -237,8 +237,6 @@ def check_response(server: LoggedServer, req: fnv1.RunFunctionRequest) -> fnv1.R
             assert "table" in rsp.desired.resources
     else:
         assert "table" in rsp.desired.resources
-        table = struct_to_dict(rsp.desired.resources["table"].resource)
-        assert schema_errors(table) == [], table
     return rsp
 
 

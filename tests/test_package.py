@@ -1,4 +1,4 @@
-"""The package: generated XRDs and Input CRD, crossplane.yaml, against the real CRDs."""
+"""The package: generated XRDs and Input CRD, crossplane.yaml (real CRDs: test_crd_conformance)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,10 @@ from function.api.input import FunctionInput
 from function.generate.xrd import OUTPUT_KEYS, input_crd, xr_schema, xrd
 from function.render.status import table_outputs
 from tests.admission import admit
-from tests.support import CRDS, EXAMPLES, ROOT, crd_schema, load_yaml, require_shared
+from tests.support import EXAMPLES, ROOT, load_yaml
 
 PACKAGE = ROOT / "package"
 INPUT_CRD = PACKAGE / "input" / "awsdynamodb.fn.project-planton.org_inputs.yaml"
-XRD_CRD = "crossplane/apiextensions.crossplane.io_compositeresourcedefinitions.yaml"
-XRD_CRD_V1 = "crossplane/v1/apiextensions.crossplane.io_compositeresourcedefinitions.yaml"
 
 
 def _cli(*args: str) -> str:
@@ -74,7 +72,9 @@ def test_descriptions_and_bounds_come_from_the_models() -> None:
     gsis = spec["properties"]["globalSecondaryIndexes"]
     assert gsis["maxItems"] == 20
     assert gsis["description"] == "Global secondary indexes (at most 20)."
-    assert spec["properties"]["tags"]["maxProperties"] == 50
+    # 50 per table, less the provider's crossplane- tags (5 on namespaced resources)
+    # and this function's 2 ownership tags.
+    assert spec["properties"]["tags"]["maxProperties"] == 43
     read = gsis["items"]["properties"]["provisionedThroughput"]["properties"]["readCapacityUnits"]
     assert (read["minimum"], read["maximum"]) == (0, 40000)
     assert spec["properties"]["tableName"]["pattern"] == "^[A-Za-z0-9_.-]{3,255}$"
@@ -114,45 +114,8 @@ def test_v1_xrd_offers_a_claim_and_connection_keys_and_v2_is_namespaced_without(
     assert v1["spec"]["versions"] == v2["spec"]["versions"]
 
 
-def _crd_version_schema(crd_file: str, version: str) -> dict[str, Any]:
-    require_shared()
-    doc = load_yaml(CRDS / crd_file)
-    return next(
-        v["schema"]["openAPIV3Schema"] for v in doc["spec"]["versions"] if v["name"] == version
-    )
-
-
-@pytest.mark.parametrize(
-    ("path", "crd_file"),
-    [
-        ("xrd.yaml", XRD_CRD),
-        ("xrd.yaml", XRD_CRD_V1),
-        ("xrd-v2.yaml", XRD_CRD),
-    ],
-    ids=["v1-on-crossplane-2.3.4", "v1-on-crossplane-1.20.11", "v2-on-crossplane-2.3.4"],
-)
-def test_xrds_are_valid_for_real_crossplane(path: str, crd_file: str) -> None:
-    doc = load_yaml(EXAMPLES / path)
-    schema = _crd_version_schema(crd_file, doc["apiVersion"].rsplit("/", 1)[-1])
-    # Crossplane's own CEL rules too: v2 refuses claims and connection keys.
-    assert admit(doc, schema) == []
-
-
-def test_the_v2_crd_would_refuse_a_claim_in_a_v2_xrd() -> None:
-    doc = load_yaml(EXAMPLES / "xrd-v2.yaml")
-    doc["spec"]["claimNames"] = {"kind": "AwsDynamodb", "plural": "awsdynamodbs"}
-    refusals = admit(doc, _crd_version_schema(XRD_CRD, "v2"))
-    assert [r.message for r in refusals] == [
-        "Claims aren't supported in apiextensions.crossplane.io/v2"
-    ]
-
-
 def test_crossplane_yaml_is_a_function_package_for_composition() -> None:
     meta = load_yaml(PACKAGE / "crossplane.yaml")
-    schema = crd_schema(
-        meta["apiVersion"], meta["kind"], "crossplane/meta/meta.pkg.crossplane.io_functions.yaml"
-    )
-    assert admit(meta, schema) == []
     assert meta["spec"]["capabilities"] == ["composition"]
     assert meta["spec"]["crossplane"]["version"].startswith(">=")
 

@@ -10,9 +10,6 @@ validated against the provider's own CRDs, read from the Go module cache where
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,43 +17,23 @@ import pytest
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
 from function.offline import build_request, response_documents
+from tests import crds
 from tests.admission import admit
-from tests.support import EXAMPLES, ROOT, load_all, load_yaml
+from tests.support import EXAMPLES, load_all, load_yaml
 
-VERSIONS = (ROOT / "tools" / "versions.mk").read_text()
-PROVIDER_AWS = re.search(r"^PROVIDER_AWS_VERSION := (\S+)$", VERSIONS, re.M)
-assert PROVIDER_AWS
-MODCACHE = Path(os.environ.get("GOMODCACHE") or Path.home() / "go" / "pkg" / "mod")
-PROVIDER_CRDS = (
-    MODCACHE / f"github.com/upbound/provider-aws/v2@{PROVIDER_AWS.group(1)}" / "package" / "crds"
+# The provider's ProviderConfig kinds, one per scope, pinned in tests/crds.sha256.
+CRD_FILES = (
+    "aws.upbound.io_providerconfigs.yaml",
+    "aws.m.upbound.io_providerconfigs.yaml",
+    "aws.m.upbound.io_clusterproviderconfigs.yaml",
 )
-# The files at provider-aws v2.5.0, pinned so a changed copy cannot pass unnoticed.
-CRD_SHA256 = {
-    "aws.upbound.io_providerconfigs.yaml": (
-        "7f23b600d9b6ca7ba630b7e31f9f595ed2da1de06ccdb804396b11451d629664"
-    ),
-    "aws.m.upbound.io_providerconfigs.yaml": (
-        "bb42f01bf03566cc9d4f169fc2e4c29b6f92630326c8658743ec24f6e0c3ef4f"
-    ),
-    "aws.m.upbound.io_clusterproviderconfigs.yaml": (
-        "eead2fa51ad270c2e0eaf88b00fc4948426e88c75db0a71afc074c76bf49b11d"
-    ),
-}
 HERE = EXAMPLES / "providerconfig"
 CONFIGS = {p.stem: load_yaml(p) for p in sorted(HERE.glob("*.yaml"))}
 INPUT = load_yaml(EXAMPLES / "input.yaml")
 
 
 def provider_crd(file: str) -> dict[str, Any]:
-    path = PROVIDER_CRDS / file
-    if not path.is_file():
-        pytest.skip(
-            f"provider-aws CRD {file} not found under {PROVIDER_CRDS}: the Go module cache "
-            "lacks provider-aws (make tools fetches it); set GOMODCACHE to use another cache"
-        )
-    data = path.read_bytes()
-    assert hashlib.sha256(data).hexdigest() == CRD_SHA256[file], f"{path} is not the pinned file"
-    return load_yaml(path)
+    return crds.load(f"provider-upjet-aws/{file}")
 
 
 def crd_file(doc: dict[str, Any]) -> str:
@@ -77,7 +54,7 @@ def test_example_provider_config_is_valid_for_the_providers_crd(name: str) -> No
 
 
 def test_every_provider_config_kind_is_covered() -> None:
-    assert sorted(crd_file(doc) for doc in CONFIGS.values()) == sorted(CRD_SHA256)
+    assert sorted(crd_file(doc) for doc in CONFIGS.values()) == sorted(CRD_FILES)
 
 
 def _refs(

@@ -14,13 +14,12 @@ import pytest
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
 from function.offline import build_request
+from tests import crds
 from tests.admission import admit
 from tests.support import (
-    CRDS,
     EXAMPLES,
     load_all,
     load_yaml,
-    require_shared,
     serve_subprocess,
 )
 from tests.test_dockerfile import DOCKERFILE, stages
@@ -48,8 +47,7 @@ def _quantity(value: str) -> int:
     ids=["function", "runtime-config"],
 )
 def test_valid_for_real_crossplane(doc: dict[str, Any], crd_file: str) -> None:
-    require_shared()
-    crd = load_yaml(CRDS / crd_file)
+    crd = crds.load(crd_file)
     version = doc["apiVersion"].rsplit("/", 1)[-1]
     (served,) = [v for v in crd["spec"]["versions"] if v["name"] == version and v["served"]]
     assert crd["spec"]["names"]["kind"] == doc["kind"]

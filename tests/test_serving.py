@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import os
 import signal
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -246,10 +249,46 @@ def test_insecure_alone_serves_plaintext(tmp_path: Path) -> None:
         assert "table" in _call(grpc.insecure_channel(address)).desired.resources
 
 
-def test_neither_certificates_nor_insecure_refuses_to_start(tmp_path: Path) -> None:
-    refused = pytest.raises(AssertionError, match="no credentials were provided")
-    with refused, serve_subprocess(log=tmp_path / "serve.log"):
-        pass
+def _serve_refused(
+    *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`function serve ARGS` that must exit by itself; a server that starts times out."""
+    cmd = [sys.executable, "-m", "function.main", "serve", "--address", "127.0.0.1:0", *args]
+    environ = {k: v for k, v in os.environ.items() if k not in ("INSECURE", "TLS_SERVER_CERTS_DIR")}
+    return subprocess.run(
+        cmd, env={**environ, **(env or {})}, capture_output=True, text=True, timeout=20, check=False
+    )
+
+
+def test_neither_certificates_nor_insecure_is_a_usage_error() -> None:
+    run = _serve_refused()
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert "Error: give --tls-certs-dir DIR" in run.stderr
+
+
+@pytest.mark.parametrize("by_env", [False, True], ids=["flags", "environment"])
+def test_insecure_and_certificates_together_refuse_to_start(
+    pki: dict[str, Any], by_env: bool
+) -> None:
+    # Served together, both listeners bind the port and plaintext clients are sometimes answered.
+    if by_env:
+        run = _serve_refused(env={"INSECURE": "true", "TLS_SERVER_CERTS_DIR": str(pki["dir"])})
+    else:
+        run = _serve_refused("--insecure", "--tls-certs-dir", str(pki["dir"]))
+    assert run.returncode != 0
+    assert run.stderr.strip().splitlines() == [
+        "Error: --insecure (INSECURE) and --tls-certs-dir (TLS_SERVER_CERTS_DIR) exclude each "
+        "other: give one"
+    ]
+
+
+def test_certificate_directory_without_the_certificates_is_one_error(tmp_path: Path) -> None:
+    run = _serve_refused("--tls-certs-dir", str(tmp_path))
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        f"Error: --tls-certs-dir {tmp_path}: missing tls.crt, tls.key, ca.crt"
+    ]
 
 
 # -- SIGTERM ------------------------------------------------------------------

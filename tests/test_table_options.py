@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from function.compose import Outcome, Request, compose
+from function.render.create_source import keep_create_sources
 from function.render.scheduled_scaling import schedule_name
 from tests.provider_crds import pinned_schema_errors
 
@@ -34,10 +35,20 @@ def xr(spec: dict[str, Any], namespaced: bool = False) -> dict[str, Any]:
     }
 
 
+def creating(spec: dict[str, Any], namespaced: bool = False) -> dict[str, Any]:
+    """The Table once observing found no table: managed, being created, no status yet."""
+    body = compose(Request(composite=xr(spec, namespaced))).resources["table"].body
+    assert body["spec"].get("managementPolicies") == ["Observe"]
+    return {**body, "spec": {k: v for k, v in body["spec"].items() if k != "managementPolicies"}}
+
+
 def render(
     spec: dict[str, Any], observed: dict[str, Any] | None = None, namespaced: bool = False
 ) -> Outcome:
-    outcome = compose(Request(composite=xr(spec, namespaced), observed=observed or {}))
+    """The reconcile after the first: the claim's table is known to be free, or its own."""
+    if observed is None:
+        observed = {"table": creating(spec, namespaced)}
+    outcome = compose(Request(composite=xr(spec, namespaced), observed=observed))
     assert not outcome.fatal, outcome.results
     return outcome
 
@@ -137,6 +148,7 @@ def test_table_and_index_insights_are_valid_for_the_provider(namespaced: bool) -
 
 
 SCHEDULED: dict[str, Any] = {
+    "tableName": "orders",
     "billingMode": "PROVISIONED",
     "provisionedThroughput": {"readCapacityUnits": 10, "writeCapacityUnits": 5},
     "attributeDefinitions": [{"name": "pk", "type": "S"}, {"name": "g", "type": "S"}],
@@ -278,7 +290,7 @@ def _warnings(outcome: Outcome) -> list[str]:
 def test_an_existing_table_keeps_what_it_was_created_from(
     created_with: dict[str, Any], now: dict[str, Any], kept: dict[str, Any] | None
 ) -> None:
-    observed = {"table": ready_table(render(created_with))}
+    observed = {"table": ready_table(render(created_with), {"arn": ARN})}
     outcome = render(now, observed)
     fp = table_fp(outcome)
     before = table_fp(render(created_with))
@@ -289,8 +301,25 @@ def test_an_existing_table_keeps_what_it_was_created_from(
     assert any("has no effect on an existing table" in w for w in _warnings(outcome))
 
 
+def test_create_sources_apply_until_aws_has_the_table_and_never_to_an_adopted_one() -> None:
+    # The Table exists as a managed resource but AWS reports no table yet: still creating.
+    creating = render({}, {"table": ready_table(render({}))})
+    assert "restoreSourceName" not in table_fp(creating)
+    assert (
+        table_fp(render(RESTORE, {"table": ready_table(render(RESTORE))}))["restoreSourceName"]
+        == "orders-prod"
+    )
+    # A table that was found and only observed, then adopted: it was never restored.
+    found = ready_table(render(RESTORE), {"arn": ARN})
+    found["spec"] = {**found["spec"], "managementPolicies": ["Observe"]}
+    adopted = render(RESTORE).resources["table"].body
+    keep_create_sources(adopted, found)
+    assert "restoreSourceName" not in adopted["spec"]["forProvider"]
+    assert "restoreToLatestTime" not in adopted["spec"]["forProvider"]
+
+
 def test_unchanged_create_sources_warn_about_nothing() -> None:
-    observed = {"table": ready_table(render(RESTORE))}
+    observed = {"table": ready_table(render(RESTORE), {"arn": ARN})}
     assert not any("restore" in w for w in _warnings(render(RESTORE, observed)))
 
 
@@ -405,7 +434,7 @@ def test_once_the_table_exists_only_its_own_arn_is_accepted() -> None:
     spec = json.loads(json.dumps(POLICY))
     spec["resourcePolicy"]["Statement"][0]["Resource"] = other_account
     # Before the table exists any account's ARN of this name and region passes ...
-    assert not compose(Request(composite=xr(spec))).fatal
+    assert not compose(Request(composite=xr(spec), observed={"table": creating(spec)})).fatal
     # ... afterwards only the one AWS reports.
     observed = {"table": ready_table(render(POLICY), {"arn": ARN})}
     outcome = compose(Request(composite=xr(spec), observed=observed))
@@ -417,7 +446,7 @@ def test_once_the_table_exists_only_its_own_arn_is_accepted() -> None:
 def test_a_policy_over_20_kb_is_refused() -> None:
     spec = json.loads(json.dumps(POLICY))
     spec["resourcePolicy"]["Statement"][0]["Sid"] = "x" * (20 * 1024)
-    outcome = compose(Request(composite=xr(spec)))
+    outcome = compose(Request(composite=xr(spec), observed={"table": creating(POLICY)}))
     assert {(v.path, v.rule) for v in outcome.violations} == {
         ("spec.resourcePolicy", "resource_policy_size")
     }

@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 
+from function.api.lenient import READS
+from function.api.replicas import replica_checks
 from function.api.rules import RULES
+from function.api.validation import CHECKS
 from function.compose import Outcome, Request, compose
 from tests.support import FIXTURES, load_yaml
 
@@ -21,6 +24,8 @@ class Case:
     want: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     xr_name: str = "orders"
+    # A namespaced (Crossplane v2) XR in this namespace; None: cluster-scoped.
+    namespace: str | None = None
 
 
 def _cases(file: str) -> list[Case]:
@@ -71,7 +76,11 @@ def _computed_invalid() -> list[Case]:
         Case(
             "fifty-one-tags-on-the-claim",
             "A table has at most 50 tags.",
-            {**_base(), "tags": {f"k{i}": "v" for i in range(51)}},
+            {
+                **_base(),
+                "attributeDefinitions": [{"name": "pk", "type": "S"}],
+                "tags": {f"k{i}": "v" for i in range(51)},
+            },
             want=[{"path": "spec.tags", "rule": "bounds"}],
         ),
         Case(
@@ -86,6 +95,17 @@ def _computed_invalid() -> list[Case]:
             want=[{"path": "spec.tags", "rule": "tags_max"}],
         ),
         Case(
+            "tags-over-50-with-the-provider-and-ownership-tags",
+            "46 of the claim's and the Input's, 2 ownership and 3 crossplane- tags make 51.",
+            {
+                **_base(),
+                "attributeDefinitions": [{"name": "pk", "type": "S"}],
+                "tags": {f"claim{i}": "v" for i in range(40)},
+            },
+            input={"tags": {f"input{i}": "v" for i in range(6)}},
+            want=[{"path": "spec.tags", "rule": "tags_max"}],
+        ),
+        Case(
             "composite-name-too-short-for-a-table",
             "Without spec.tableName the composite's name must make a valid table name.",
             _base() | {"attributeDefinitions": [{"name": "pk", "type": "S"}]},
@@ -96,12 +116,15 @@ def _computed_invalid() -> list[Case]:
 
 
 def _run(case: Case) -> Outcome:
-    xr = {
+    xr: dict[str, Any] = {
         "apiVersion": "aws.project-planton.org/v1",
         "kind": "XAwsDynamodb",
         "metadata": {"name": case.xr_name},
         "spec": case.spec,
     }
+    if case.namespace is not None:
+        xr["metadata"]["namespace"] = case.namespace
+        xr["spec"] = {**case.spec, "crossplane": {}}
     return compose(Request(composite=xr, input=case.input))
 
 
@@ -184,3 +207,33 @@ def test_bad_function_input_is_reported_as_input() -> None:
     assert outcome.fatal
     assert outcome.results[-1].message.startswith("invalid function Input")
     assert ("input.regoin", "unknown_field") in {(v.path, v.rule) for v in outcome.violations}
+
+
+def _spelling_warnings(outcome: Outcome) -> list[str]:
+    return [r.message for r in outcome.results if r.reason == "DeprecatedSpelling"]
+
+
+def test_aws_keys_only_projection_is_a_current_name_not_an_older_spelling() -> None:
+    spec = {**_base(), "globalSecondaryIndexes": [_gsi("by-g")]}
+    spec["globalSecondaryIndexes"][0]["projection"] = {"type": "KEYS_ONLY"}
+    outcome = _run(Case("keys-only", "", spec))
+    assert not outcome.fatal
+    assert outcome.resources["table"].body["spec"]["forProvider"]["globalSecondaryIndex"][0][
+        "projectionType"
+    ] == ("KEYS_ONLY")
+    assert _spelling_warnings(outcome) == []
+
+
+def test_legacy_spelling_warnings_reach_the_user_when_the_spec_does_not_parse() -> None:
+    spec = {**_base(), "billingMode": "BILLING_MODE_PAY_PER_REQUEST", "tableClass": "COLD"}
+    outcome = _run(Case("legacy-and-unparsable", "", spec))
+    assert ("spec.tableClass", "enum") in {(v.path, v.rule) for v in outcome.violations}
+    assert _spelling_warnings(outcome) == [
+        "spec.billingMode: BILLING_MODE_PAY_PER_REQUEST is an older spelling; "
+        "write PAY_PER_REQUEST instead"
+    ]
+
+
+def test_every_check_says_which_fields_it_reads() -> None:
+    """A check without an entry could judge a broken field when the spec does not parse."""
+    assert {*CHECKS, *replica_checks()} == set(READS)

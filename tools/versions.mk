@@ -8,3 +8,5 @@
 # CRDs come from provider-aws/v2 v2.5.0 (v2.5.1+ and v2.6.0 are not served).
 CROSSPLANE_VERSION := v2.2.1
 PROVIDER_AWS_VERSION := v2.5.0
+# Crossplane 1.x, for its CRDs only: the claim XRD (xrd.yaml) must suit Crossplane 1.20+.
+CROSSPLANE_V1_VERSION := v1.20.11

@@ -33,5 +33,6 @@ def apply_defaults(spec: AwsDynamodbSpec, fn_input: FunctionInput) -> AwsDynamod
     if spec.region is None and fn_input.region is not None:
         updates["region"] = fn_input.region
     if fn_input.tags:
-        updates["tags"] = {**fn_input.tags, **spec.tags}
+        # The platform's tags win: a claim must not relabel its cost centre or owner.
+        updates["tags"] = {**spec.tags, **fn_input.tags}
     return spec.model_copy(update=updates) if updates else spec

@@ -18,7 +18,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from function.api.alarm_spec import AlarmDefaults
 from function.api.spec import BillingMode, OptionalTableClass, ServerSideEncryption
+from function.api.tenancy import Tenancy
 
 __all__ = ["INPUT_API_VERSION", "INPUT_KIND", "Defaults", "FunctionInput", "Warnings"]
 
@@ -95,7 +97,16 @@ class FunctionInput(_Model):
         description="Kind of that ProviderConfig, for namespaced (.m.) resources.",
     )
     tags: dict[str, str] = Field(
-        default_factory=dict, description="Tags added to every table; a claim's tags win."
+        default_factory=dict,
+        description="Tags added to every table; on the same key they win over a claim's.",
     )
     defaults: Defaults = Field(default_factory=Defaults, description="Per-field defaults.")
     warnings: Warnings = Field(default_factory=Warnings, description="Advisory warnings.")
+    alarms: AlarmDefaults = Field(
+        default_factory=AlarmDefaults,
+        description="CloudWatch alarms for every table: on or off, and the SNS topics to notify.",
+    )
+    tenancy: Tenancy = Field(
+        default_factory=Tenancy,
+        description="Platform policy for tenants sharing one AWS account (docs/safety.md).",
+    )

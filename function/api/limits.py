@@ -2,14 +2,19 @@
 
 The pydantic bounds, the validation messages, the XRD's CEL rules and the docs
 all read these constants, so a limit is changed in one place. Each comes from
-the DynamoDB, Application Auto Scaling or tagging documentation of CreateTable,
-RegisterScalableTarget and TagResource.
+the DynamoDB, Application Auto Scaling, CloudWatch or tagging documentation of
+CreateTable, RegisterScalableTarget, PutMetricAlarm and TagResource.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "ACCOUNT_ID_PATTERN",
+    "ALARM_ACTIONS_MAX",
+    "ALARM_EVALUATION_WINDOW_MAX",
+    "ALARM_NAME_MAX",
+    "ALARM_PERIOD_MAX",
+    "ALARM_PERIOD_STEP",
     "ATTRIBUTE_NAME_MAX",
     "CAPACITY_MAX",
     "KMS_ARN_MAX",
@@ -17,6 +22,7 @@ __all__ = [
     "KMS_ARN_PREFIX",
     "KMS_ARN_SUFFIX",
     "MAX_ATTRIBUTE_DEFINITIONS",
+    "MAX_CLAIM_TAGS",
     "MAX_CSV_HEADERS",
     "MAX_GSIS",
     "MAX_KEY_ELEMENTS",
@@ -30,9 +36,13 @@ __all__ = [
     "NAME_MAX",
     "NAME_MIN",
     "NAME_PATTERN",
+    "OWNERSHIP_TAGS",
+    "OWNERSHIP_TAG_PREFIX",
     "PITR_PERIOD_DEFAULT",
     "PITR_PERIOD_MAX",
     "PITR_PERIOD_MIN",
+    "PROVIDER_TAGS_CLUSTER",
+    "PROVIDER_TAGS_NAMESPACED",
     "REGION_MAX",
     "REPLICA_REGION_MAX",
     "REPLICA_REGION_PATTERN",
@@ -45,10 +55,15 @@ __all__ = [
     "SCHEDULE_EXPRESSION_PATTERN",
     "SCHEDULE_NAME_MAX",
     "SCHEDULE_NAME_PATTERN",
+    "SNS_TOPIC_ARN_MAX",
+    "SNS_TOPIC_ARN_PATTERN",
     "TABLE_ARN_MAX",
     "TABLE_ARN_PATTERN",
+    "TAG_CHARS",
     "TAG_KEY_MAX",
     "TAG_RESERVED_PREFIXES",
+    "TAG_RESERVED_PREFIXES_EXACT",
+    "TAG_SYMBOLS",
     "TAG_VALUE_MAX",
     "TARGET_UTILIZATION_MAX",
     "TARGET_UTILIZATION_MIN",
@@ -77,14 +92,33 @@ NAME_FORMAT = f"{NAME_MIN}-{NAME_MAX} characters of {NAME_CHARS}"
 MAX_TAGS = 50
 TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 256
-# Keys AWS keeps for itself.
+# Keys AWS keeps for itself, in any case.
 TAG_RESERVED_PREFIXES = ("aws:",)
+# What a tag key or value may contain: AWS's [\p{L}\p{Z}\p{N}_.:/=+\-@]*
+# (Unicode letters, separators and numbers, plus these symbols).
+TAG_CHARS = "letters, digits, spaces and _ . : / = + - @"
+TAG_SYMBOLS = "_.:/=+-@"
+# Tags upjet adds to every managed resource it creates (crossplane-runtime's
+# GetExternalTags): crossplane-kind, crossplane-name, crossplane-providerconfig;
+# namespaced resources also crossplane-namespace and crossplane-providerconfig-kind.
+PROVIDER_TAGS_CLUSTER = 3
+PROVIDER_TAGS_NAMESPACED = 5
+# The function's own tags naming a table's owner (function/safety/ownership.py).
+OWNERSHIP_TAG_PREFIX = "awsdynamodb.fn.project-planton.org/"
+OWNERSHIP_TAGS = 2
+# Keys only the provider and this function set, exactly as written.
+TAG_RESERVED_PREFIXES_EXACT = ("crossplane-", OWNERSHIP_TAG_PREFIX)
+# What a claim alone may set, whatever its scope (the XRD's maxProperties).
+MAX_CLAIM_TAGS = MAX_TAGS - PROVIDER_TAGS_NAMESPACED - OWNERSHIP_TAGS
 
 KMS_ARN_MAX = 2048
-# A KMS key or alias ARN is PREFIX + region + SUFFIX; a replica's key must name
-# the replica's own region there (KMS keys are regional).
+# A KMS key ARN is PREFIX + region + SUFFIX; a replica's key must name the
+# replica's own region there (KMS keys are regional). A key ARN only, no alias:
+# AWS reports the resolved key ARN, so an alias ARN would differ from what the
+# provider observes and update the table on every reconcile
+# (terraform-aws-modules/terraform-aws-dynamodb-table#92).
 KMS_ARN_PREFIX = r"^arn:aws[a-z-]*:kms:"
-KMS_ARN_SUFFIX = r":\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$"
+KMS_ARN_SUFFIX = r":\d{12}:key/[A-Za-z0-9-]+$"
 KMS_ARN_PATTERN = KMS_ARN_PREFIX + "[a-z0-9-]+" + KMS_ARN_SUFFIX
 REGION_MAX = 64
 
@@ -141,3 +175,16 @@ RESOURCE_POLICY_MAX_BYTES = 20 * 1024
 MAX_KEY_ELEMENTS = 2
 MAX_ATTRIBUTE_DEFINITIONS = 2 + 2 * (MAX_GSIS + MAX_LSIS)
 MAX_NON_KEY_ATTRIBUTES = MAX_PROJECTED_ATTRIBUTES
+
+# CloudWatch metric alarms (PutMetricAlarm). DynamoDB publishes its metrics once
+# a minute, so an alarm's period is a whole number of minutes; periods times
+# evaluation periods may cover at most one day.
+ALARM_NAME_MAX = 255
+ALARM_ACTIONS_MAX = 5
+ALARM_PERIOD_STEP = 60
+ALARM_EVALUATION_WINDOW_MAX = 86_400
+ALARM_PERIOD_MAX = ALARM_EVALUATION_WINDOW_MAX
+# An SNS topic to notify: topic names are 1-256 letters, digits, - and _ (FIFO
+# topics end in .fifo); a partition, region and 12-digit account come before.
+SNS_TOPIC_ARN_MAX = 400
+SNS_TOPIC_ARN_PATTERN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$"

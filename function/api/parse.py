@@ -48,6 +48,8 @@ class ParsedSpec:
     spec: AwsDynamodbSpec | None
     violations: list[Violation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The user's part of the spec as given (Crossplane's own fields left out).
+    user: dict[str, Any] = field(default_factory=dict)
 
 
 def field_path(prefix: str, loc: Sequence[int | str]) -> str:
@@ -92,7 +94,8 @@ def parse_model(
         for error in exc.errors(include_url=False):
             rule, text = _describe(error)
             violations.append(Violation(field_path(prefix, error["loc"]), rule, text))
-        return None, violations, []
+        # The spellings met before and around the errors are still worth saying.
+        return None, violations, spelling_warnings(raw, spellings, prefix)
     return parsed, [], spelling_warnings(raw, spellings, prefix)
 
 
@@ -138,7 +141,7 @@ def parse_spec(raw: Any) -> ParsedSpec:
     # resourceRefs, crossplane, ...); those are not the user's table request.
     user = {k: v for k, v in raw.items() if k not in _CROSSPLANE_SPEC_FIELDS}
     spec, violations, warnings = parse_model(AwsDynamodbSpec, user, "spec")
-    return ParsedSpec(spec, violations, warnings)
+    return ParsedSpec(spec, violations, warnings, user)
 
 
 # Fields Crossplane itself writes into a composite's spec (v1 legacy and v2).

@@ -70,7 +70,7 @@ def replica_settings(spec: AwsDynamodbSpec) -> list[ReplicaSettings]:
 
 
 def kms_arn_in_region(region: str) -> str:
-    """The pattern of a KMS key or alias ARN in ``region`` (a validated region name)."""
+    """The pattern of a KMS key ARN in ``region`` (a validated region name)."""
     return KMS_ARN_PREFIX + region + KMS_ARN_SUFFIX
 
 

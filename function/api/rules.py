@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from function.api.limits import (
+    ALARM_EVALUATION_WINDOW_MAX,
+    ALARM_PERIOD_STEP,
     MAX_PROJECTED_ATTRIBUTES,
     MAX_TAGS,
     NAME_FORMAT,
     RESOURCE_POLICY_MAX_BYTES,
+    TAG_CHARS,
     TAG_KEY_MAX,
+    TAG_RESERVED_PREFIXES_EXACT,
     TAG_VALUE_MAX,
 )
 
@@ -26,6 +30,7 @@ __all__ = ["RULES", "Admission", "Rule", "Violation", "format_violations", "list
 # or by the function alone, for the reason the rule gives.
 Admission = Literal["schema", "cel", "function"]
 
+_INPUT = "the policy is in the Composition's Input, which admission never sees"
 _OBSERVED = "compares with the observed Table, which admission never sees"
 _FREE_FORM = "a free-form JSON document (x-kubernetes-preserve-unknown-fields) CEL cannot look into"
 
@@ -104,7 +109,8 @@ RULES: dict[str, Rule] = _catalogue(
     ),
     Rule(
         "ttl_attribute_when_enabled",
-        "ttl.attributeName must be set when TTL is enabled, and must be empty when disabled",
+        "ttl.attributeName must be set when TTL is enabled; when disabled it may stay set "
+        "(AWS needs the name to switch TTL off) or be empty",
         "planton",
     ),
     Rule(
@@ -175,8 +181,8 @@ RULES: dict[str, Rule] = _catalogue(
     ),
     Rule(
         "kms_key_arn_format",
-        "kmsKeyArn must be a KMS key or alias ARN "
-        "(arn:aws:kms:REGION:ACCOUNT:key/ID or arn:aws:kms:REGION:ACCOUNT:alias/NAME)",
+        "kmsKeyArn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias: "
+        "AWS reports the key's ARN, so an alias would update the table on every reconcile",
         "aws",
     ),
     Rule(
@@ -191,10 +197,26 @@ RULES: dict[str, Rule] = _catalogue(
     ),
     Rule(
         "tags_max",
-        f"a table may have at most {MAX_TAGS} tags, the Composition's included",
+        f"a table may have at most {MAX_TAGS} tags: the claim's, the Composition's, this "
+        "function's ownership tags and the provider's crossplane- tags",
         "aws",
         "function",
         "the Composition's Input adds its own tags; the claim's alone are capped by maxProperties",
+    ),
+    Rule(
+        "tag_chars",
+        f"tag keys and values may contain only {TAG_CHARS} (Unicode letters and digits count)",
+        "aws",
+        "function",
+        "a pattern over map keys, which have no maxLength, exceeds the API server's CEL cost "
+        "budget",
+    ),
+    Rule(
+        "tag_key_reserved",
+        "tag keys starting with "
+        + " or ".join(TAG_RESERVED_PREFIXES_EXACT)
+        + " are set by the provider and this function; a claim may not set them",
+        "function",
     ),
     Rule(
         "tag_key_format",
@@ -208,6 +230,28 @@ RULES: dict[str, Rule] = _catalogue(
         "function",
         "function",
         "the region may come from the Composition's Input",
+    ),
+    # Platform policy from the Composition's Input (function/api/tenancy.py).
+    Rule(
+        "region_allowed",
+        "the region must be one the platform allows (tenancy.allowedRegions)",
+        "function",
+        "function",
+        _INPUT,
+    ),
+    Rule(
+        "kms_key_account",
+        "the KMS key must belong to an account the platform allows (tenancy.kmsKeyAccounts)",
+        "function",
+        "function",
+        _INPUT,
+    ),
+    Rule(
+        "kms_key_region",
+        "the KMS key must be in the table's region",
+        "aws",
+        "function",
+        "the table's region may come from the Composition's Input",
     ),
     # Autoscaling (function/api/autoscaling.py).
     Rule(
@@ -249,6 +293,32 @@ RULES: dict[str, Rule] = _catalogue(
         "(autoScaling enabled, and that dimension not enabled: false)",
         "function",
     ),
+    # CloudWatch alarms (function/api/alarms.py).
+    Rule(
+        "sns_topic_arn_format",
+        "alarmActions and okActions must be SNS topic ARNs (arn:aws:sns:REGION:ACCOUNT:TOPIC)",
+        "aws",
+    ),
+    Rule(
+        "alarm_topic_in_table_region",
+        "the SNS topics an alarm notifies must be in the table's region: CloudWatch notifies "
+        "only topics in the alarm's region",
+        "aws",
+        "function",
+        "the table's region, or the topics, may come from the Composition's Input",
+    ),
+    Rule(
+        "alarm_period_whole_minutes",
+        f"an alarm's periodSeconds must be a multiple of {ALARM_PERIOD_STEP}: DynamoDB "
+        "publishes its metrics once a minute",
+        "aws",
+    ),
+    Rule(
+        "alarm_evaluation_window_max",
+        "an alarm's evaluationPeriods times periodSeconds must be at most "
+        f"{ALARM_EVALUATION_WINDOW_MAX} seconds (one day)",
+        "aws",
+    ),
     # Global tables (function/api/replicas.py, function/safety/replicas.py).
     Rule(
         "replicas_require_streams",
@@ -276,7 +346,7 @@ RULES: dict[str, Rule] = _catalogue(
     Rule(
         "replica_kms_key",
         "a replica sets kmsKeyArn exactly when the table uses a customer-managed key "
-        "(serverSideEncryption.kmsKeyArn), and it must be a KMS key or alias ARN in the "
+        "(serverSideEncryption.kmsKeyArn), and it must be a KMS key ARN (not an alias) in the "
         "replica's own region (KMS keys are regional)",
         "aws",
     ),

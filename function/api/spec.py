@@ -1,8 +1,8 @@
 """The AwsDynamodb spec: the one source of truth for what a claim or XR may say.
 
 Field names and rules follow Project Planton's ``AwsDynamodbSpec`` (spec.proto);
-``region``, ``tableName``, ``tags`` and ``autoScaling`` are this function's
-additions. The XRD schema, the docs and the validation messages are derived
+``region``, ``tableName``, ``tags``, ``autoScaling`` and ``alarms`` are this
+function's additions. The XRD schema, the docs and the validation messages are derived
 from these models, so a field is described here once, with its constraints;
 the AWS limits come from ``limits.py`` and the older enum spellings are handled
 by ``spellings.py``.
@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from function.api.alarm_spec import Alarms
 from function.api.base import Model as _Model
 from function.api.extras import ImportTable, OnDemandThroughput, ScheduledScaling, WarmThroughput
 from function.api.limits import (
@@ -21,13 +22,13 @@ from function.api.limits import (
     CAPACITY_MAX,
     KMS_ARN_MAX,
     MAX_ATTRIBUTE_DEFINITIONS,
+    MAX_CLAIM_TAGS,
     MAX_GSIS,
     MAX_KEY_ELEMENTS,
     MAX_LSIS,
     MAX_NON_KEY_ATTRIBUTES,
     MAX_REPLICAS,
     MAX_SCHEDULES,
-    MAX_TAGS,
     NAME_FORMAT,
     NAME_MAX,
     NAME_PATTERN,
@@ -113,6 +114,8 @@ ProjectionType = Annotated[
             "PROJECTION_TYPE_KEYS_ONLY_PROJECTION": "KEYS_ONLY_PROJECTION",
             "PROJECTION_TYPE_INCLUDE": "INCLUDE",
         },
+        # AWS's own current name for the projection, not an older spelling: no warning.
+        current=frozenset({"KEYS_ONLY"}),
     ),
 ]
 
@@ -362,7 +365,9 @@ class TimeToLive(_Model):
         default="",
         alias="attributeName",
         max_length=ATTRIBUTE_NAME_MAX,
-        description="Attribute holding the expiry time; set iff enabled.",
+        description=(
+            "Attribute holding the expiry time; required when enabled, may stay when disabled."
+        ),
     )
 
 
@@ -377,7 +382,7 @@ class ServerSideEncryption(_Model):
         default="",
         alias="kmsKeyArn",
         max_length=KMS_ARN_MAX,
-        description="ARN of a customer-managed KMS key or alias; only with enabled.",
+        description="ARN of a customer-managed KMS key (not an alias); only with enabled.",
     )
 
 
@@ -570,8 +575,11 @@ class AwsDynamodbSpec(_Model):
     )
     tags: dict[str, str] = Field(
         default_factory=dict,
-        max_length=MAX_TAGS,
-        description=f"Tags for the table, merged over the Composition's tags (at most {MAX_TAGS}).",
+        max_length=MAX_CLAIM_TAGS,
+        description=(
+            f"Tags for the table (at most {MAX_CLAIM_TAGS}), merged under the Composition's "
+            "tags: on the same key the Composition's value wins."
+        ),
     )
     auto_scaling: AutoScaling | None = Field(
         default=None,
@@ -594,4 +602,8 @@ class AwsDynamodbSpec(_Model):
             "Regions whose existing replica may be deleted (removed from replicas, or "
             "replaced by a kmsKeyArn change); any other removal is refused."
         ),
+    )
+    alarms: Alarms | None = Field(
+        default=None,
+        description="CloudWatch alarms on throttling and consumed capacity (docs/alarms.md).",
     )

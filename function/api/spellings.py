@@ -2,7 +2,8 @@
 
 Planton's current names are canonical. Its older prefixed names
 (``BILLING_MODE_PAY_PER_REQUEST``) and AWS's own ``KEYS_ONLY`` projection are
-accepted and normalised; each normalisation is recorded in the validation context
+accepted and normalised; each older spelling (not AWS's current name, see
+``Spelled.current``) is recorded in the validation context
 (``context={"spellings": [...]}``) so the caller can tell the user the preferred
 spelling. ``*_UNSPECIFIED`` values mean "not set".
 

@@ -15,13 +15,22 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from function.api.alarm_spec import (
+    DEFAULT_CAPACITY_EVALUATION_PERIODS,
+    DEFAULT_PERIOD_SECONDS,
+    DEFAULT_THROTTLE_EVALUATION_PERIODS,
+)
+from function.api.alarms import SNS_TOPIC_ARN
 from function.api.limits import (
+    ALARM_EVALUATION_WINDOW_MAX,
+    ALARM_PERIOD_STEP,
     CAPACITY_MAX,
     KMS_ARN_PREFIX,
     KMS_ARN_SUFFIX,
     MAX_PROJECTED_ATTRIBUTES,
     TAG_KEY_MAX,
     TAG_RESERVED_PREFIXES,
+    TAG_RESERVED_PREFIXES_EXACT,
     TAG_VALUE_MAX,
 )
 from function.api.rules import RULES
@@ -251,6 +260,21 @@ _SETS_CAPACITY = " && ".join(
     ]
 )
 _SCHEDULE_BLOCKS = ("spec.autoScaling", "spec.globalSecondaryIndexes[].autoScaling")
+
+
+def _window(evaluation_periods: int) -> str:
+    """An alarm block's evaluationPeriods x periodSeconds, with the models' defaults."""
+    period = f"(has(self.periodSeconds) ? self.periodSeconds : {DEFAULT_PERIOD_SECONDS})"
+    periods = f"(has(self.evaluationPeriods) ? self.evaluationPeriods : {evaluation_periods})"
+    return f"{periods} * {period} <= {ALARM_EVALUATION_WINDOW_MAX}"
+
+
+_ALARM_BLOCKS = (
+    ("throttles", DEFAULT_THROTTLE_EVALUATION_PERIODS),
+    ("consumedCapacity", DEFAULT_CAPACITY_EVALUATION_PERIODS),
+)
+
+
 _REPLICAS = _or_empty("self.replicas")
 _NEW_AND_OLD = _spellings(StreamViewType, "NEW_AND_OLD_IMAGES")
 _STREAMS_BOTH_IMAGES = (
@@ -278,6 +302,9 @@ _RESTORE_SOURCE = "(has(self.restoreSourceTableArn) || has(self.restoreSourceNam
 _LATEST = "(has(self.restoreToLatestTime) && self.restoreToLatestTime)"
 _RESTORE_POINTS = f"((has(self.restoreDateTime) ? 1 : 0) + ({_LATEST} ? 1 : 0))"
 _RESTORING = f"{_RESTORE_SOURCE} || {_RESTORE_POINTS} > 0"
+# The schema requires both lists; without this guard the API server, which still
+# runs CEL after a "Required value", would add a "no such key" error per rule.
+_UNLESS_KEYS_MISSING = "!has(self.keySchema) || !has(self.attributeDefinitions) || "
 
 _TABLE_HASH = _first("self.keySchema", _HASH)
 _LSI_HASH = _first("l.keySchema", _HASH)
@@ -300,7 +327,7 @@ CEL_RULES: tuple[CelRule, ...] = (
     CelRule(
         "key_attribute_defined",
         "spec",
-        f"self.keySchema.all(k, {_defined('k')}) && "
+        f"{_UNLESS_KEYS_MISSING}self.keySchema.all(k, {_defined('k')}) && "
         f"{_GSIS}.all(g, g.keySchema.all(k, {_defined('k')})) && "
         f"{_LSIS}.all(l, l.keySchema.all(k, {_defined('k')}))",
     ),
@@ -312,7 +339,7 @@ CEL_RULES: tuple[CelRule, ...] = (
     CelRule(
         "attribute_definition_used",
         "spec",
-        f"self.attributeDefinitions.all(a, {_used('a')})",
+        f"{_UNLESS_KEYS_MISSING}self.attributeDefinitions.all(a, {_used('a')})",
         ".attributeDefinitions",
     ),
     CelRule(
@@ -381,7 +408,7 @@ CEL_RULES: tuple[CelRule, ...] = (
     CelRule(
         "ttl_attribute_when_enabled",
         "spec.ttl",
-        "(has(self.enabled) && self.enabled) == "
+        "!(has(self.enabled) && self.enabled) || "
         "(has(self.attributeName) && size(self.attributeName) > 0)",
         ".attributeName",
     ),
@@ -573,6 +600,36 @@ CEL_RULES: tuple[CelRule, ...] = (
         f"!{list(_AWS_PREFIXES)!r}.exists(p, k.startsWith(p)))",
     ),
     CelRule("tag_value_format", "spec.tags", f"self.all(k, size(self[k]) <= {TAG_VALUE_MAX})"),
+    *(
+        CelRule(
+            "sns_topic_arn_format",
+            f"spec.alarms.{actions}",
+            f"self.all(a, a.matches({SNS_TOPIC_ARN.pattern!r}))",
+        )
+        for actions in ("alarmActions", "okActions")
+    ),
+    *(
+        CelRule(
+            "alarm_period_whole_minutes",
+            f"spec.alarms.{block}.periodSeconds",
+            f"self % {ALARM_PERIOD_STEP} == 0",
+        )
+        for block, _ in _ALARM_BLOCKS
+    ),
+    *(
+        CelRule(
+            "alarm_evaluation_window_max",
+            f"spec.alarms.{block}",
+            _window(periods),
+            ".evaluationPeriods",
+        )
+        for block, periods in _ALARM_BLOCKS
+    ),
+    CelRule(
+        "tag_key_reserved",
+        "spec.tags",
+        f"self.all(k, !{list(TAG_RESERVED_PREFIXES_EXACT)!r}.exists(p, k.startsWith(p)))",
+    ),
 )
 
 # Views of the catalogue, for the tests and docs: what the structural schema

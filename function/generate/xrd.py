@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
 from pydantic import BaseModel
 
 from function.api.input import INPUT_GROUP, INPUT_KIND, INPUT_VERSION, FunctionInput
 from function.api.spec import AwsDynamodbSpec
 from function.generate.cel import place_rules
 from function.generate.schema import structural_schema
+from function.generate.yamlout import dump as yaml_dump
 
 __all__ = ["GROUP", "OUTPUT_KEYS", "input_crd", "to_yaml", "xr_schema", "xrd"]
 
@@ -113,7 +113,7 @@ def _crd_schema(model: type[BaseModel]) -> dict[str, Any]:
 def to_yaml(doc: Mapping[str, Any], command: str) -> str:
     """A generated manifest, saying how to regenerate it."""
     header = f"# Generated from the pydantic models by `{command}`; do not edit.\n"
-    return header + yaml.safe_dump(dict(doc), sort_keys=False, width=100)
+    return header + yaml_dump(dict(doc), sort_keys=False, width=100)
 
 
 def input_crd() -> dict[str, Any]:

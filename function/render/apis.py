@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "CONTRIBUTOR_INSIGHTS",
+    "METRIC_ALARM",
     "POLICY",
     "RESOURCE_POLICY",
     "SCHEDULED_ACTION",
@@ -53,4 +54,7 @@ SCHEDULED_ACTION = ApiKind(
 )
 RESOURCE_POLICY = ApiKind(
     "ResourcePolicy", "dynamodb.aws.upbound.io/v1beta1", "dynamodb.aws.m.upbound.io/v1beta1"
+)
+METRIC_ALARM = ApiKind(
+    "MetricAlarm", "cloudwatch.aws.upbound.io/v1beta2", "cloudwatch.aws.m.upbound.io/v1beta1"
 )

@@ -17,10 +17,10 @@ from typing import Any
 
 from function.api.autoscaling import Dimension, Scaled
 from function.render.apis import POLICY, TARGET
-from function.render.capacity import gsis_handed_over
+from function.render.capacity import gsis_handed_over, still_on_demand
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
-from function.render.names import scope
+from function.render.names import index_slug, scope
 from function.render.scheduled_scaling import (
     hand_bounds_to_schedules,
     render_scheduled_action,
@@ -32,6 +32,7 @@ from function.render.table import TABLE_NAME
 
 __all__ = [
     "autoscaling_contribution",
+    "index_slug",
     "policy_name",
     "render_scalable_target",
     "render_scaling_policy",
@@ -131,7 +132,9 @@ def _gsi_drift(ctx: RenderContext, scaled: list[Scaled], observed_table: Any) ->
         "autoScaling.enabled: false on every GSI to apply it, then enable autoscaling again"
     )
     warnings = [
-        f"spec.globalSecondaryIndexes: adding index {name!r} {why}"
+        f"spec.globalSecondaryIndexes: adding index {name!r} {why}; until then its key "
+        "attributes are left out of the Table's attribute list, or provider-aws would refuse "
+        "every update of the table (all attributes must be indexed)"
         for name in sorted(wanted - live.keys())
     ]
     warnings += [
@@ -164,7 +167,8 @@ def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) ->
     observed_table = observed.get(TABLE_NAME)
     table_ready = ready_in(observed, TABLE_NAME)
     live_indexes = {g.get("name") for g in _observed_indexes(observed_table)}
-    if gsis_handed_over(scaled):
+    switching = still_on_demand(ctx)
+    if gsis_handed_over(scaled) and not switching:
         out.warnings.extend(_gsi_drift(ctx, scaled, observed_table))
 
     waiting_for_table = False
@@ -172,8 +176,10 @@ def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) ->
         exists = unit.index is None or unit.index in live_indexes
         for dim in unit.dimensions:
             t_name, p_name = target_name(unit.index, dim), policy_name(unit.index, dim)
-            if not ((table_ready and exists) or t_name in observed):
-                if table_ready:
+            if not ((table_ready and exists and not switching) or t_name in observed):
+                if switching:
+                    waiting_for_table = True
+                elif table_ready:
                     out.pending.append(f"{t_name} waits for index {unit.index!r} to exist")
                 else:
                     waiting_for_table = True
@@ -191,5 +197,10 @@ def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) ->
                 else:
                     out.pending.append(f"{s_name} waits for {t_name} to be ready")
     if waiting_for_table:
-        out.pending.insert(0, "autoscaling targets wait for the table to be ready")
+        why = (
+            f"to switch from {ctx.observed.billing_mode} to PROVISIONED billing"
+            if switching
+            else "to be ready"
+        )
+        out.pending.insert(0, f"autoscaling targets wait for the table {why}")
     return out

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from function.api.alarms import AlarmPlan
 from function.api.autoscaling import Scaled
 from function.api.input import FunctionInput
 from function.api.spec import AwsDynamodbSpec
 from function.render.apis import ApiKind
 from function.render.composite import Composite
+from function.render.observed import ObservedTable
 
 __all__ = ["EXTERNAL_NAME", "RenderContext"]
 
@@ -26,6 +28,12 @@ class RenderContext:
     fn_input: FunctionInput
     # What to autoscale (api/autoscaling.py's autoscaled), worked out once per request.
     autoscaled: list[Scaled] = field(default_factory=list)
+    # The Table the provider already observes (defaults: none yet).
+    observed: ObservedTable = field(default_factory=ObservedTable)
+    # The table's alarm settings (api/alarms.py's plan_alarms); None: no alarms.
+    alarms: AlarmPlan | None = None
+    # The Table only observes until the function knows the table is free or its own.
+    observe_only: bool = False
 
     @property
     def region(self) -> str:

@@ -3,10 +3,11 @@
 They only mean something when the table is created, and provider-aws treats
 every one of them as forcing a new table: changing or removing one on an
 existing Table would make the provider replace it, deleting its data. So once
-a Table is observed, these fields are rendered exactly as the observed Table's
-``spec.forProvider`` has them (what was applied when it was created, or
-nothing), whatever the claim says now, and a Warning says that a change in the
-claim has no effect.
+AWS has the table (the observed Table reports its ARN), these fields are
+rendered exactly as the observed Table's ``spec.forProvider`` has them (what
+was applied when it was created; nothing for a table that was found and
+adopted, not created), whatever the claim says now, and a Warning says that
+a change in the claim has no effect.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from function.api.spec import AwsDynamodbSpec
+from function.render.status import at_provider
 
 __all__ = ["CREATE_SOURCE_KEYS", "keep_create_sources", "render_create_sources"]
 
@@ -59,13 +61,27 @@ def render_create_sources(spec: AwsDynamodbSpec, fp: dict[str, Any]) -> None:
     fp["importTable"] = out
 
 
-def keep_create_sources(table: dict[str, Any], observed_table: Any) -> list[str]:
-    """Render an existing Table's create-time fields as observed; warn about claim changes."""
-    if not isinstance(observed_table, dict):
-        return []  # no Table yet: it is created from what the claim says
+def _created_with(observed_table: Any) -> dict[str, Any] | None:
+    """The observed Table's forProvider once AWS has the table; None before it exists.
+
+    A Table that only observed (managementPolicies [Observe]: a table found
+    rather than created, then adopted) created nothing, so it applied no source.
+    """
+    if not isinstance(observed_table, dict) or not at_provider(observed_table).get("arn"):
+        return None
     spec = observed_table.get("spec")
-    applied = spec.get("forProvider") if isinstance(spec, dict) else None
-    applied = applied if isinstance(applied, dict) else {}
+    spec = spec if isinstance(spec, dict) else {}
+    if spec.get("managementPolicies") == ["Observe"]:
+        return {}
+    applied = spec.get("forProvider")
+    return applied if isinstance(applied, dict) else {}
+
+
+def keep_create_sources(table: dict[str, Any], observed_table: Any) -> list[str]:
+    """Render an existing table's create-time fields as applied; warn about claim changes."""
+    applied = _created_with(observed_table)
+    if applied is None:
+        return []  # AWS has no table yet: it is created from what the claim says
     fp = table["spec"]["forProvider"]
     changed = []
     for key, path in CREATE_SOURCE_KEYS.items():

@@ -11,15 +11,14 @@ import re
 
 __all__ = ["index_slug", "scope"]
 
-# Longest slugs that keep "index-<slug>-write-target" within 63 characters,
-# with and without the 9-character ".<hash>" suffix.
+# Longest slug that keeps "index-<slug>-write-target" within 63 characters;
+# a hashed slug spends 9 of them on ".<hash>".
 _SLUG_MAX = 63 - len("index-") - len("-write-target")
-_HASHED_SLUG_MAX = _SLUG_MAX - 9
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def index_slug(index: str) -> str:
-    """A readable, stable, collision-free stand-in for a GSI name.
+def index_slug(index: str, slug_max: int = _SLUG_MAX) -> str:
+    """A readable, stable, collision-free stand-in for a GSI name, at most ``slug_max`` long.
 
     Names already lowercase letters, digits and dashes (and short) are used as
     they are. Any other name gets a lowercased, dashed form plus ``.`` and a
@@ -27,10 +26,10 @@ def index_slug(index: str) -> str:
     can never equal another index's plain one.
     """
     slug = _NOT_SLUG.sub("-", index.lower()).strip("-")
-    if slug == index and len(slug) <= _SLUG_MAX:
+    if slug == index and len(slug) <= slug_max:
         return slug
     digest = hashlib.sha256(index.encode()).hexdigest()[:8]
-    slug = slug[:_HASHED_SLUG_MAX].rstrip("-")
+    slug = slug[: slug_max - 9].rstrip("-")
     return f"{slug}.{digest}" if slug else digest
 
 

@@ -36,6 +36,7 @@ from function.render.autoscaling import (
     render_scaling_policy,
     target_name,
 )
+from function.render.capacity import still_on_demand
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
 from function.render.status import at_provider, ready_in
@@ -141,6 +142,8 @@ def replica_autoscaling_contribution(
     gsis = at_provider(observed.get(TABLE_NAME)).get("globalSecondaryIndex")
     live = gsis if isinstance(gsis, list) else []
     live_indexes = {g.get("name") for g in live if isinstance(g, dict)}
+    # Replica capacity cannot be registered either while the table bills on demand.
+    switching = still_on_demand(ctx)
     for replica in replica_settings(ctx.spec):
         region = replica.region
         waiting = False
@@ -149,7 +152,7 @@ def replica_autoscaling_contribution(
             for dim in unit.dimensions:
                 t_name = regional_name(target_name(unit.index, dim), region)
                 p_name = regional_name(policy_name(unit.index, dim), region)
-                if not ((region in active and exists) or t_name in observed):
+                if not ((region in active and exists and not switching) or t_name in observed):
                     # An index missing everywhere is the primary region's to report.
                     waiting = waiting or region not in active
                     continue

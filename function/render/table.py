@@ -7,7 +7,11 @@ from typing import Any
 from function.api.limits import PITR_PERIOD_DEFAULT
 from function.api.spec import GlobalSecondaryIndex, LocalSecondaryIndex, Projection
 from function.render.apis import TABLE
-from function.render.capacity import hand_capacity_to_autoscaler
+from function.render.capacity import (
+    hand_capacity_to_autoscaler,
+    index_only_live_attributes,
+    still_on_demand,
+)
 from function.render.context import RenderContext
 from function.render.create_source import render_create_sources
 from function.render.policies import set_management_policies
@@ -56,6 +60,20 @@ def _lsi(lsi: LocalSecondaryIndex) -> dict[str, Any]:
     return out
 
 
+def _ttl(ctx: RenderContext) -> dict[str, Any]:
+    """Always said, like streams and PITR: a ttl block dropped from the claim switches TTL off.
+
+    AWS's UpdateTimeToLive needs the attribute name to switch TTL off, and the
+    provider sends whatever ttl.attributeName says (empty: refused by AWS), so a
+    disabled TTL names the attribute the claim gives, or else the one the table has.
+    """
+    ttl = ctx.spec.ttl
+    if ttl is not None and ttl.enabled:
+        return {"enabled": True, "attributeName": ttl.attribute_name}
+    name = (ttl.attribute_name if ttl is not None else "") or ctx.observed.ttl_attribute
+    return {"enabled": False, "attributeName": name} if name else {"enabled": False}
+
+
 def render_table(ctx: RenderContext) -> dict[str, Any]:
     """The provider-aws Table for the request."""
     spec = ctx.spec
@@ -73,12 +91,7 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
         fp["globalSecondaryIndex"] = [_gsi(g, provisioned) for g in spec.global_secondary_indexes]
     if spec.local_secondary_indexes:
         fp["localSecondaryIndex"] = [_lsi(x) for x in spec.local_secondary_indexes]
-    # Always said, like streams and PITR: a ttl block dropped from the claim
-    # must switch TTL off, not leave the provider to keep what AWS has.
-    if spec.ttl is not None and spec.ttl.enabled:
-        fp["ttl"] = {"enabled": True, "attributeName": spec.ttl.attribute_name}
-    else:
-        fp["ttl"] = {"enabled": False}
+    fp["ttl"] = _ttl(ctx)
     fp["streamEnabled"] = spec.stream_enabled
     if spec.stream_enabled and spec.stream_view_type is not None:
         fp["streamViewType"] = spec.stream_view_type
@@ -102,6 +115,7 @@ def render_table(ctx: RenderContext) -> dict[str, Any]:
     render_create_sources(spec, fp)
     render_throughput(spec, fp)
     # Capacity that Application Auto Scaling manages must not be reset by the provider.
-    hand_capacity_to_autoscaler(table, ctx.autoscaled)
-    set_management_policies(table, ctx)
+    hand_capacity_to_autoscaler(table, [] if still_on_demand(ctx) else ctx.autoscaled)
+    index_only_live_attributes(table, ctx)
+    set_management_policies(table, ctx, observe_only=ctx.observe_only)
     return table

@@ -1,8 +1,9 @@
 """Guards against losing a table: what AWS fixes at CreateTable must not change.
 
 DynamoDB cannot change a table's keys, its key attributes' types, its local
-secondary indexes, its name or its region. Asked to, provider-aws replaces the
-table, which deletes it and its data. So once a Table is observed, the request
+secondary indexes, its name or its region. Asked to, provider-aws refuses every
+update of the table (force-new keys and LSIs), or creates a second table and
+leaves the first unmanaged (name, region). So once a Table is observed, the request
 is compared with it and any such change is refused with one Fatal result. GSI
 rebuilds and billing-mode switches are allowed, with a Warning each.
 
@@ -22,6 +23,7 @@ from function.api.rules import Violation, list_violations
 from function.api.spec import AwsDynamodbSpec
 from function.api.validation import violation
 from function.render.context import EXTERNAL_NAME
+from function.safety.updates import update_warnings
 
 __all__ = [
     "GuardReport",
@@ -32,10 +34,13 @@ __all__ = [
     "table_shape",
 ]
 
+# Upjet refuses force-new updates (assertNoForceNew in its external_tfpluginsdk.go)
+# rather than replacing; a new external name or region makes it create a second table.
 _REMEDY = (
-    "AWS cannot make these changes in place, so provider-aws would delete the table and its "
-    "data to recreate it. Restore the previous values; to really change them, create a new "
-    "table (a new claim, or another spec.tableName) and migrate the data to it"
+    "AWS cannot make these changes in place: provider-aws would refuse every update of the "
+    "table (keys, LSIs), or create a second, empty table and leave this one unmanaged (name, "
+    "region). Restore the previous values; to really change them, create a new table (a new "
+    "claim, or another spec.tableName) and migrate the data to it"
 )
 
 
@@ -79,6 +84,10 @@ class TableShape:
     lsis: Mapping[str, Index] = field(default_factory=dict)
     gsis: Mapping[str, Index] = field(default_factory=dict)
     billing_mode: str | None = None
+    # The stream's view type while the stream is on (None: off or unknown).
+    stream_view_type: str | None = None
+    # A customer-managed KMS key (None: an AWS key, or unknown).
+    kms_key_arn: str | None = None
 
 
 def _indexes(value: Any) -> dict[str, Index]:
@@ -114,6 +123,10 @@ def _shape(
         lsis=_indexes(params.get("localSecondaryIndex")) if hash_key else {},
         gsis=_indexes(params.get("globalSecondaryIndex")) if hash_key else {},
         billing_mode=billing_mode,
+        stream_view_type=(
+            _str(params.get("streamViewType")) if params.get("streamEnabled") is True else None
+        ),
+        kms_key_arn=_str(_dict(params.get("serverSideEncryption")).get("kmsKeyArn")),
     )
 
 
@@ -296,6 +309,8 @@ def check_table_change(desired_table: Mapping[str, Any], old: TableShape | None)
         report.refused.extend(_attribute_type_changes(old, new, desired_fp))
         report.refused.extend(_lsi_changes(old, new, desired_fp))
         report.warnings.extend(("IndexRebuild", w) for w in _gsi_warnings(old, new, desired_fp))
+    encrypted = _dict(desired_fp.get("serverSideEncryption")).get("enabled") is True
+    report.warnings.extend(update_warnings(old, new, encrypted))
     if (
         old.billing_mode is not None
         and new.billing_mode is not None

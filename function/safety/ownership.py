@@ -1,0 +1,203 @@
+"""Never adopt a table that is not ours: observe first, manage only what we own.
+
+provider-aws adopts an existing AWS table whose name is a Table's external
+name: it updates the table to the Table's spec, and deletes it with the Table.
+In an AWS account shared by many teams, any claim naming another team's table
+would take it over. So a Table starts observe-only and is managed only once
+its observation says the table is free or ours:
+
+=========================  ======================================  ==========
+observed Table             what it says                            stage
+=========================  ======================================  ==========
+none                       (first reconcile)                       OBSERVE
+managementPolicies not     the table is managed already: created   MANAGE
+exactly [Observe]          by us, or by a version before this      (sticky)
+[Observe], other name,     the observation is about another        OBSERVE
+region or provider config  table (the claim changed meanwhile)
+[Observe], Synced=False    "external resource does not exist"      MANAGE
+                           (crossplane-runtime's managed
+                           reconciler, observe-only policy)
+[Observe], exists          carries our ownership tag (re-created   MANAGE
+                           or restored for this claim), or the
+                           platform's Input lists it in
+                           tenancy.adoptExistingTables
+[Observe], exists          anything else                           FOREIGN
+[Observe], otherwise       not observed yet, or an error           OBSERVE
+=========================  ======================================  ==========
+
+MANAGE is sticky: once the Table is rendered with full management policies,
+Crossplane applies them and the observed Table never looks observe-only
+again, so no transient condition flips it back (which could orphan the table
+or hide it). A Table without management policies (created by an earlier
+version of this function) is ours: it gets the ownership tag on its next update.
+FOREIGN ends in one Fatal that names only what the claim asked for.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from function.api.limits import OWNERSHIP_TAG_PREFIX, TAG_VALUE_MAX
+from function.render.composite import Composite
+from function.render.context import EXTERNAL_NAME
+
+__all__ = [
+    "OWNER_TAG",
+    "UID_TAG",
+    "Decision",
+    "Stage",
+    "Wanted",
+    "decide",
+    "foreign_message",
+    "managed_name",
+    "owner_id",
+    "ownership_tags",
+]
+
+# Who owns the table: the tenant's namespace/name (claim or namespaced XR), or
+# a cluster-scoped XR's name. Stable across a claim deleted and created again
+# in the same namespace, and across a cluster migration; unique per tenant.
+OWNER_TAG = OWNERSHIP_TAG_PREFIX + "owner"
+# The composite's uid, for people reading the tags; not used to decide.
+UID_TAG = OWNERSHIP_TAG_PREFIX + "composite-uid"
+
+# crossplane-runtime's ReconcileError for an observe-only resource AWS does not have.
+_NOT_EXIST = "external resource does not exist"
+_HASH_CHARS = 16
+
+
+class Stage(enum.Enum):
+    """What the function does with the Table on this request."""
+
+    OBSERVE = "observe"  # render it observe-only and wait
+    MANAGE = "manage"  # render it fully managed, with the ownership tag
+    FOREIGN = "foreign"  # refuse: an existing table that is not ours
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The stage, and whether a platform-listed table is being taken over."""
+
+    stage: Stage
+    # The observed Table is not fully managed yet: creation or adoption is ahead.
+    first_time: bool
+    adopting: bool = False
+
+
+def owner_id(composite: Composite) -> str:
+    """The ownership tag's value for this composite; at most TAG_VALUE_MAX characters."""
+    tenant = composite.tenant
+    value = f"{tenant[0]}/{tenant[1]}" if tenant else composite.name
+    if len(value) <= TAG_VALUE_MAX:
+        return value
+    digest = hashlib.sha256(value.encode()).hexdigest()[:_HASH_CHARS]
+    return f"{value[: TAG_VALUE_MAX - _HASH_CHARS - 1]}-{digest}"
+
+
+def ownership_tags(composite: Composite) -> dict[str, str]:
+    """The tags that mark a table as this composite's."""
+    tags = {OWNER_TAG: owner_id(composite)}
+    if composite.uid:
+        tags[UID_TAG] = composite.uid[:TAG_VALUE_MAX]
+    return tags
+
+
+def _dict(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _observe_only(spec: Mapping[str, Any]) -> bool:
+    policies = spec.get("managementPolicies")
+    if not isinstance(policies, list) or not all(isinstance(p, str) for p in policies):
+        return False
+    return set(policies) == {"Observe"}
+
+
+def _condition(status: Mapping[str, Any], kind: str) -> Mapping[str, Any]:
+    conditions = status.get("conditions")
+    for c in conditions if isinstance(conditions, list) else []:
+        if isinstance(c, dict) and c.get("type") == kind:
+            return c
+    return {}
+
+
+def _exists(status: Mapping[str, Any]) -> bool:
+    ap = _dict(status.get("atProvider"))
+    reported = any(isinstance(ap.get(k), str) and ap.get(k) for k in ("arn", "id"))
+    return reported or _condition(status, "Ready").get("status") == "True"
+
+
+def _does_not_exist(status: Mapping[str, Any]) -> bool:
+    synced = _condition(status, "Synced")
+    message = synced.get("message")
+    return synced.get("status") == "False" and isinstance(message, str) and _NOT_EXIST in message
+
+
+def _tags(status: Mapping[str, Any]) -> Mapping[str, Any]:
+    ap = _dict(status.get("atProvider"))
+    return {**_dict(ap.get("tagsAll")), **_dict(ap.get("tags"))}
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What the rendered Table names: an observation counts only if it is of this table."""
+
+    name: str
+    region: str
+    # None: the provider's default ProviderConfig, which the API server fills in as "default".
+    provider_config: str | None
+
+
+def _observed_identity(table: Mapping[str, Any]) -> tuple[Any, Any, Any]:
+    spec = _dict(table.get("spec"))
+    return (
+        _dict(_dict(table.get("metadata")).get("annotations")).get(EXTERNAL_NAME),
+        _dict(spec.get("forProvider")).get("region"),
+        _dict(spec.get("providerConfigRef")).get("name") or "default",
+    )
+
+
+def managed_name(observed: Any) -> str | None:
+    """The external name of an observed Table the function already manages fully, else None."""
+    if not isinstance(observed, dict) or _observe_only(_dict(observed.get("spec"))):
+        return None
+    name = _dict(_dict(observed.get("metadata")).get("annotations")).get(EXTERNAL_NAME)
+    return name if isinstance(name, str) else None
+
+
+def decide(observed: Any, wanted: Wanted, owner: str, adoptable: list[str]) -> Decision:
+    """The stage for the Table ``wanted`` given the ``observed`` one (or None)."""
+    if not isinstance(observed, dict):
+        return Decision(Stage.OBSERVE, first_time=True)
+    if not _observe_only(_dict(observed.get("spec"))):
+        return Decision(Stage.MANAGE, first_time=False)
+    if _observed_identity(observed) != (
+        wanted.name,
+        wanted.region,
+        wanted.provider_config or "default",
+    ):
+        # Observed for another name, region or account: says nothing about this one.
+        return Decision(Stage.OBSERVE, first_time=True)
+    status = _dict(observed.get("status"))
+    if _exists(status):
+        if _tags(status).get(OWNER_TAG) == owner:
+            return Decision(Stage.MANAGE, first_time=True)
+        if wanted.name in adoptable:
+            return Decision(Stage.MANAGE, first_time=True, adopting=True)
+        return Decision(Stage.FOREIGN, first_time=True)
+    if _does_not_exist(status):
+        return Decision(Stage.MANAGE, first_time=True)
+    return Decision(Stage.OBSERVE, first_time=True)
+
+
+def foreign_message(table_name: str) -> str:
+    """The Fatal for a foreign table: the name the claim asked for, nothing of the table."""
+    return (
+        f"table {table_name!r} already exists and is not owned by this claim; choose another "
+        "spec.tableName (a platform team can let this Composition take the table over with "
+        "tenancy.adoptExistingTables in the function's Input)"
+    )
