@@ -319,10 +319,6 @@ def compose(request: Request) -> Outcome:
             "(the Table only observes until then)"
         )
     for render in RENDERERS:
-        if observing and render is not table_contribution:
-            # Nothing else is named after the table until the name is known to be ours:
-            # an alarm named after another team's table would take over that team's alarm.
-            continue
         part = render(ctx, observed)
         for name, body in part.resources.items():
             outcome.resources[name] = Composed(body, ready=ready_in(observed, name))

@@ -12,8 +12,9 @@ from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 from function.compose import Outcome, Request, compose
 from function.offline import RESOURCE_NAME_ANNOTATION, build_request, response_documents
 from function.render.alarms import alarm_name, alarm_resource_name
+from function.serve.structs import struct_to_dict
 from tests.admission import admit
-from tests.support import EXAMPLES, crd_schema, load_all, load_yaml
+from tests.support import EXAMPLES, crd_schema, load_all, load_yaml, observed_not_found
 
 EXAMPLE = EXAMPLES / "alarms"
 INPUT = load_yaml(EXAMPLES / "input.yaml")
@@ -36,8 +37,20 @@ def _run(
     observed: list[dict[str, Any]] | None = None,
     fn_input: dict[str, Any] | None = None,
 ) -> fnv1.RunFunctionResponse:
-    req = build_request(xr, observed or [], INPUT if fn_input is None else fn_input)
-    return stub.RunFunction(req, timeout=10)
+    """The answer once the table's name is known to be free (observed given: that instead)."""
+    fn_input = INPUT if fn_input is None else fn_input
+    if observed is None:
+        first = stub.RunFunction(build_request(xr, [], fn_input), timeout=10)
+        observed = [_free_table(first)]
+    return stub.RunFunction(build_request(xr, observed, fn_input), timeout=10)
+
+
+def _free_table(observing: fnv1.RunFunctionResponse) -> dict[str, Any]:
+    """The observe-only Table of a first answer, as observed when AWS has no such table."""
+    table = struct_to_dict(observing.desired.resources["table"].resource)
+    assert table["spec"]["managementPolicies"] == ["Observe"]
+    table["metadata"].setdefault("annotations", {})[RESOURCE_NAME_ANNOTATION] = "table"
+    return observed_not_found(table)
 
 
 def _alarms(rsp: fnv1.RunFunctionResponse) -> dict[str, dict[str, Any]]:
@@ -139,9 +152,14 @@ def test_very_long_names_are_shortened_and_stay_distinct() -> None:
     assert resource.endswith("-write-capacity-alarm")
 
 
-def test_alarms_do_not_wait_for_the_table_but_count_for_readiness(
+def test_alarms_wait_only_for_the_tables_name_and_count_for_readiness(
     stub_v1: grpcv1.FunctionRunnerServiceStub,
 ) -> None:
+    # While the Table only observes, the name may be another team's table (and alarms).
+    observing = stub_v1.RunFunction(build_request(_xr(), [], INPUT), timeout=10)
+    assert _alarms(observing) == {}
+    assert any("alarms wait" in r.message for r in observing.results)
+    # Known free: every alarm at once, before the table exists.
     first = _run(stub_v1, _xr())
     assert set(_alarms(first)) == set(THROTTLE_ALARMS)
     assert all(first.desired.resources[n].ready == fnv1.READY_FALSE for n in THROTTLE_ALARMS)
@@ -182,9 +200,14 @@ def _spec(**extra: Any) -> dict[str, Any]:
 
 
 def _compose(spec: dict[str, Any], fn_input: dict[str, Any] | None = None) -> Outcome:
+    """The pure core's outcome once the table's name is known to be free."""
     xr = {"apiVersion": "aws.project-planton.org/v1", "kind": "XAwsDynamodb"}
     xr |= {"metadata": {"name": "orders"}, "spec": spec}
-    return compose(Request(composite=xr, input=fn_input))
+    first = compose(Request(composite=xr, input=fn_input))
+    if "table" not in first.resources:
+        return first
+    free = observed_not_found(first.resources["table"].body)
+    return compose(Request(composite=xr, observed={"table": free}, input=fn_input))
 
 
 def _alarm_bodies(outcome: Outcome) -> dict[str, dict[str, Any]]:

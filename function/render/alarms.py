@@ -127,16 +127,34 @@ def render_alarm(
     return alarm
 
 
+def _alarm_names(ctx: RenderContext) -> list[str]:
+    """Every alarm resource name this table could have, for stickiness while observing."""
+    scopes = [None, *(g.name for g in ctx.spec.global_secondary_indexes)]
+    return [
+        alarm_resource_name(index, dim, watch)
+        for index in scopes
+        for dim in DIMENSIONS
+        for watch in ("throttles", "capacity")
+    ]
+
+
 def alarms_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contribution:
     """Throttle alarms for the table and each GSI, and consumed-capacity alarms where they apply.
 
-    Nothing waits, and nothing is kept once unwanted: an alarm of a removed GSI,
-    or every alarm once alarms are switched off, leaves desired state, and
-    Crossplane deletes it. Deleting an alarm loses no data.
+    Alarms wait only for the table's name to be known to be this claim's
+    (safety/ownership.py): their external names are made from the table's, so
+    an alarm rendered while the Table only observes could take over the alarm
+    of another team's table of that name. Otherwise nothing waits, and nothing
+    is kept once unwanted: an alarm of a removed GSI, or every alarm once
+    alarms are switched off, leaves desired state, and Crossplane deletes it.
+    Deleting an alarm loses no data.
     """
     out = Contribution()
     plan = ctx.alarms
     if plan is None:
+        return out
+    if ctx.observe_only and not any(name in observed for name in _alarm_names(ctx)):
+        out.pending.append("alarms wait until the table is known to be this claim's")
         return out
     scopes = [None, *(g.name for g in ctx.spec.global_secondary_indexes)]
     for index in scopes:
