@@ -43,7 +43,7 @@ from function.render.replicas import replica_autoscaling_contribution, replica_b
 from function.render.resource_policy import resource_policy_contribution, table_arn
 from function.render.status import connection_details, ready_in, table_outputs
 from function.render.table import TABLE_NAME, render_table
-from function.render.throughput import mirror_gsi_warm_throughput
+from function.render.throughput import hold_table_warm_throughput, mirror_gsi_warm_throughput
 from function.safety.antipatterns import anti_pattern_warnings
 from function.safety.guards import TableShape, check_table_change, keep_table_identity, table_shape
 from function.safety.ownership import (
@@ -57,7 +57,6 @@ from function.safety.ownership import (
     ownership_tags,
 )
 from function.safety.replicas import check_replica_changes, refusal_message
-from function.safety.warm import warm_throughput_decreases
 
 __all__ = ["Composed", "Contribution", "Outcome", "Request", "Result", "compose"]
 
@@ -132,6 +131,7 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
     # What the table was created from stays as it was (render/create_source.py).
     warnings = keep_create_sources(table, observed.get(TABLE_NAME))
     mirror_gsi_warm_throughput(table, observed.get(TABLE_NAME))
+    warnings += hold_table_warm_throughput(table, observed.get(TABLE_NAME))
     return Contribution(resources={TABLE_NAME: table}, pending=waiting, warnings=warnings)
 
 
@@ -207,7 +207,6 @@ def guard_table(
     if table is None:
         return True
     report = check_table_change(table.body, observed)
-    report.refused.extend(warm_throughput_decreases(table.body, observed_table))
     if report.refused:
         outcome.violations = report.refused
         outcome.results.append(Result("Fatal", report.fatal_message, "ImmutableChange"))

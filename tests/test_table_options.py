@@ -1,7 +1,8 @@
 """Issue 12's table options, rendered: what each adds to the Table or composes beside it.
 
 Every rendered resource is checked against the provider CRDs at the pinned
-version, cluster-scoped and namespaced (.m.).
+version, cluster-scoped and namespaced (.m.). Scheduled and per-dimension
+autoscaling are in tests/test_scheduled_scaling.py.
 """
 
 from __future__ import annotations
@@ -13,54 +14,15 @@ import pytest
 
 from function.compose import Outcome, Request, compose
 from function.render.create_source import keep_create_sources
-from function.render.scheduled_scaling import schedule_name
-from tests.provider_crds import pinned_schema_errors
-
-BASE: dict[str, Any] = {
-    "region": "us-east-1",
-    "attributeDefinitions": [{"name": "pk", "type": "S"}],
-    "keySchema": [{"attributeName": "pk", "keyType": "HASH"}],
-}
-
-
-def xr(spec: dict[str, Any], namespaced: bool = False) -> dict[str, Any]:
-    meta: dict[str, Any] = {"name": "orders"}
-    if namespaced:
-        meta["namespace"] = "team-a"
-    return {
-        "apiVersion": "aws.project-planton.org/v1",
-        "kind": "XAwsDynamodb",
-        "metadata": meta,
-        "spec": {**BASE, **spec},
-    }
-
-
-def creating(spec: dict[str, Any], namespaced: bool = False) -> dict[str, Any]:
-    """The Table once observing found no table: managed, being created, no status yet."""
-    body = compose(Request(composite=xr(spec, namespaced))).resources["table"].body
-    assert body["spec"].get("managementPolicies") == ["Observe"]
-    return {**body, "spec": {k: v for k, v in body["spec"].items() if k != "managementPolicies"}}
-
-
-def render(
-    spec: dict[str, Any], observed: dict[str, Any] | None = None, namespaced: bool = False
-) -> Outcome:
-    """The reconcile after the first: the claim's table is known to be free, or its own."""
-    if observed is None:
-        observed = {"table": creating(spec, namespaced)}
-    outcome = compose(Request(composite=xr(spec, namespaced), observed=observed))
-    assert not outcome.fatal, outcome.results
-    return outcome
-
-
-def table_fp(outcome: Outcome) -> dict[str, Any]:
-    fp: dict[str, Any] = outcome.resources["table"].body["spec"]["forProvider"]
-    return fp
-
-
-def assert_valid_for_the_provider(outcome: Outcome) -> None:
-    for name, composed in outcome.resources.items():
-        assert pinned_schema_errors(composed.body) == [], name
+from tests.options_support import (
+    assert_valid_for_the_provider,
+    creating,
+    pending,
+    ready_table,
+    render,
+    table_fp,
+    xr,
+)
 
 
 @pytest.mark.parametrize(
@@ -94,16 +56,6 @@ GSI_INSIGHTS: dict[str, Any] = {
         {"name": "plain", "keySchema": [{"attributeName": "g", "keyType": "HASH"}]},
     ],
 }
-
-
-def ready_table(outcome: Outcome, at_provider: dict[str, Any] | None = None) -> dict[str, Any]:
-    body = outcome.resources["table"].body
-    status = {"atProvider": at_provider or {}, "conditions": [{"type": "Ready", "status": "True"}]}
-    return {**body, "status": status}
-
-
-def pending(outcome: Outcome) -> str:
-    return " ".join(r.message for r in outcome.results if r.reason == "Pending")
 
 
 def test_index_insights_wait_for_the_table_then_the_index_then_stay() -> None:
@@ -145,103 +97,6 @@ def test_table_and_index_insights_are_valid_for_the_provider(namespaced: bool) -
     assert table_insights["mode"] == "ACCESSED_AND_THROTTLED_KEYS"  # said, so removal reverts
     assert "indexName" not in table_insights
     assert_valid_for_the_provider(outcome)
-
-
-SCHEDULED: dict[str, Any] = {
-    "tableName": "orders",
-    "billingMode": "PROVISIONED",
-    "provisionedThroughput": {"readCapacityUnits": 10, "writeCapacityUnits": 5},
-    "attributeDefinitions": [{"name": "pk", "type": "S"}, {"name": "g", "type": "S"}],
-    "autoScaling": {
-        "write": {"enabled": False},
-        "schedules": [
-            {
-                "name": "weekday-morning",
-                "schedule": "cron(0 7 ? * MON-FRI *)",
-                "timezone": "Europe/Paris",
-                "read": {"minCapacity": 50, "maxCapacity": 400},
-            }
-        ],
-    },
-    "globalSecondaryIndexes": [
-        {
-            "name": "by-g",
-            "keySchema": [{"attributeName": "g", "keyType": "HASH"}],
-            "projection": {"type": "KEYS_ONLY_PROJECTION"},
-            "provisionedThroughput": {"readCapacityUnits": 5, "writeCapacityUnits": 5},
-            "autoScaling": {"write": {"enabled": True}},
-        }
-    ],
-}
-
-
-def ready(body: dict[str, Any], at_provider: dict[str, Any] | None = None) -> dict[str, Any]:
-    status = {"atProvider": at_provider or {}, "conditions": [{"type": "Ready", "status": "True"}]}
-    return {**body, "status": status}
-
-
-def test_read_only_table_hands_only_read_capacity_to_the_autoscaler() -> None:
-    first = render(SCHEDULED)
-    table = first.resources["table"].body["spec"]
-    assert table["initProvider"]["readCapacity"] == 10
-    assert "writeCapacity" not in table["initProvider"]
-    assert table["forProvider"]["writeCapacity"] == 5  # fixed: the provider keeps applying it
-    observed = {
-        "table": ready(first.resources["table"].body, {"globalSecondaryIndex": [{"name": "by-g"}]})
-    }
-    names = set(render(SCHEDULED, observed).resources)
-    # The table scales read only; the index inherits write off but turns it back on.
-    assert {"table-read-target", "index-by-g-read-target", "index-by-g-write-target"} <= names
-    assert "table-write-target" not in names
-
-
-@pytest.mark.parametrize("namespaced", [False, True], ids=["cluster", "namespaced"])
-def test_schedule_waits_for_its_target_then_leaves_the_targets_bounds_to_it(
-    namespaced: bool,
-) -> None:
-    first = render(SCHEDULED, namespaced=namespaced)
-    table = ready(first.resources["table"].body, {"globalSecondaryIndex": [{"name": "by-g"}]})
-    second = render(SCHEDULED, {"table": table}, namespaced=namespaced)
-    name = "table-read-schedule-weekday-morning"
-    assert name not in second.resources
-    assert f"{name} waits for table-read-target to be ready" in pending(second)
-
-    target = second.resources["table-read-target"].body
-    # The schedule moves the bounds; the provider must not set them back.
-    assert target["spec"]["initProvider"] == {"minCapacity": 10, "maxCapacity": 40}
-    assert "minCapacity" not in target["spec"]["forProvider"]
-    assert target["spec"]["managementPolicies"] == ["Observe", "Create", "Update", "Delete"]
-    unscheduled = second.resources["index-by-g-read-target"].body["spec"]
-    assert unscheduled["forProvider"]["minCapacity"] == 5
-    assert "initProvider" not in unscheduled and "managementPolicies" not in unscheduled
-
-    observed = {"table": table, "table-read-target": ready(target)}
-    third = render(SCHEDULED, observed, namespaced=namespaced)
-    action = third.resources[name].body
-    assert action["kind"] == "ScheduledAction"
-    assert action["spec"]["forProvider"] == {
-        "region": "us-east-1",
-        "name": "weekday-morning",
-        "resourceId": "table/orders",
-        "scalableDimension": "dynamodb:table:ReadCapacityUnits",
-        "serviceNamespace": "dynamodb",
-        "schedule": "cron(0 7 ? * MON-FRI *)",
-        "timezone": "Europe/Paris",
-        "scalableTargetAction": {"minCapacity": "50", "maxCapacity": "400"},
-    }
-    assert_valid_for_the_provider(third)
-
-    # The target goes briefly unready: the schedule exists, so it stays.
-    observed = {"table": table, "table-read-target": target, name: action}
-    assert name in render(SCHEDULED, observed, namespaced=namespaced).resources
-
-
-def test_long_schedule_names_stay_within_63_characters_and_apart() -> None:
-    index = "an-index-with-a-rather-long-name-of-forty-four"[:44]
-    a = schedule_name(index, "write", "a" * 32)
-    b = schedule_name(index, "write", "a" * 31 + "b")
-    assert len(a) <= 63 and len(b) <= 63 and a != b
-    assert schedule_name(None, "read", "peak") == "table-read-schedule-peak"
 
 
 IMPORT: dict[str, Any] = {
@@ -372,22 +227,20 @@ def test_an_index_without_warm_throughput_gets_what_aws_reports_not_an_update_lo
 
 
 @pytest.mark.parametrize(
-    ("now", "refused"),
-    [(14000, True), (15000, False), (20000, False)],
-    ids=["lowered-refused", "same", "raised"],
+    ("asked", "rendered", "warned"),
+    [(14000, 15000, True), (15000, 15000, False), (20000, 20000, False)],
+    ids=["lower-held-at-aws", "same", "raised"],
 )
-def test_a_tables_warm_throughput_may_only_grow(now: int, refused: bool) -> None:
+def test_a_tables_warm_throughput_is_never_rendered_below_what_aws_has(
+    asked: int, rendered: int, warned: bool
+) -> None:
     observed_ap = {"warmThroughput": {"readUnitsPerSecond": 15000, "writeUnitsPerSecond": 5000}}
     observed = {"table": ready_table(render(THROUGHPUT), observed_ap)}
-    spec = {**THROUGHPUT, "warmThroughput": {"readUnitsPerSecond": now}}
-    outcome = compose(Request(composite=xr(spec), observed=observed))
-    rules = {(v.path, v.rule) for v in outcome.violations}
-    assert rules == (
-        {("spec.warmThroughput.readUnitsPerSecond", "warm_throughput_no_decrease")}
-        if refused
-        else set()
-    )
-    assert outcome.fatal == refused
+    spec = {**THROUGHPUT, "warmThroughput": {"readUnitsPerSecond": asked}}
+    outcome = render(spec, observed)
+    assert table_fp(outcome)["warmThroughput"] == {"readUnitsPerSecond": rendered}
+    said = [r.message for r in outcome.results if "cannot be lowered" in r.message]
+    assert bool(said) == warned
 
 
 POLICY: dict[str, Any] = {

@@ -366,7 +366,7 @@ RULES: dict[str, Rule] = _catalogue(
         "function",
         _OBSERVED,
     ),
-    # On-demand and warm throughput (function/api/table_options.py, function/safety/warm.py).
+    # On-demand throughput (function/api/table_options.py).
     Rule(
         "on_demand_throughput_requires_on_demand",
         "onDemandThroughput may be set only with billingMode PAY_PER_REQUEST",
@@ -376,13 +376,6 @@ RULES: dict[str, Rule] = _catalogue(
         "on_demand_units_valid",
         "maxReadRequestUnits and maxWriteRequestUnits must be at least 1, or -1 to remove a limit",
         "aws",
-    ),
-    Rule(
-        "warm_throughput_no_decrease",
-        "a table's warmThroughput can only grow: provider-aws replaces the table to lower it",
-        "aws",
-        "function",
-        _OBSERVED,
     ),
     # Resource-based policy (function/api/resource_policy.py).
     Rule(
