@@ -23,6 +23,7 @@ from tests.options_support import (
     table_fp,
     xr,
 )
+from tests.support import EXAMPLES, load_all, load_yaml
 
 
 @pytest.mark.parametrize(
@@ -303,3 +304,28 @@ def test_a_policy_over_20_kb_is_refused() -> None:
     assert {(v.path, v.rule) for v in outcome.violations} == {
         ("spec.resourcePolicy", "resource_policy_size")
     }
+
+
+@pytest.mark.parametrize(
+    ("example", "kinds"),
+    [
+        ("options", {"Table", "ContributorInsights", "ResourcePolicy"}),
+        ("scheduled", {"Table", "Target", "Policy", "ScheduledAction"}),
+    ],
+)
+def test_issue_12_examples_with_everything_observed_wait_for_nothing(
+    example: str, kinds: set[str]
+) -> None:
+    folder = EXAMPLES / example
+    observed = {
+        d["metadata"]["annotations"]["crossplane.io/composition-resource-name"]: d
+        for path in sorted(folder.glob("observed/*.yaml"))
+        for d in load_all(path)
+    }
+    fn_input = load_yaml(EXAMPLES / "input.yaml")
+    outcome = compose(
+        Request(composite=load_yaml(folder / "xr.yaml"), observed=observed, input=fn_input)
+    )
+    assert [(r.severity, r.message) for r in outcome.results] == []
+    assert {c.body["kind"] for c in outcome.resources.values()} == kinds
+    assert set(observed) == set(outcome.resources)  # every observed resource still desired
