@@ -10,13 +10,33 @@ by ``spellings.py``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from function.api.alarm_spec import Alarms
+from function.api.autoscaling_spec import (
+    DEFAULT_COOLDOWN_SECONDS,
+    DEFAULT_MAX_FACTOR,
+    DEFAULT_TARGET_UTILIZATION,
+    AutoScaling,
+    AutoScalingDimension,
+)
 from function.api.base import Model as _Model
-from function.api.extras import ImportTable, OnDemandThroughput, ScheduledScaling, WarmThroughput
+from function.api.enums import (
+    INSIGHTS_MODE_DOC,
+    AttributeType,
+    BillingMode,
+    ContributorInsightsMode,
+    KeyType,
+    OptionalBillingMode,
+    OptionalStreamViewType,
+    OptionalTableClass,
+    ProjectionType,
+    StreamViewType,
+    TableClass,
+)
+from function.api.extras import ImportTable, OnDemandThroughput, WarmThroughput
 from function.api.limits import (
     ATTRIBUTE_NAME_MAX,
     CAPACITY_MAX,
@@ -28,7 +48,6 @@ from function.api.limits import (
     MAX_LSIS,
     MAX_NON_KEY_ATTRIBUTES,
     MAX_REPLICAS,
-    MAX_SCHEDULES,
     NAME_FORMAT,
     NAME_MAX,
     NAME_PATTERN,
@@ -36,15 +55,12 @@ from function.api.limits import (
     PITR_PERIOD_MAX,
     PITR_PERIOD_MIN,
     REGION_MAX,
-    REPLICA_REGION_MAX,
-    REPLICA_REGION_PATTERN,
     RFC3339_PATTERN,
     TABLE_ARN_MAX,
     TABLE_ARN_PATTERN,
-    TARGET_UTILIZATION_MAX,
-    TARGET_UTILIZATION_MIN,
 )
-from function.api.spellings import Spelled, Spelling, accepted_spellings
+from function.api.replica_spec import Replica, ReplicaRegion
+from function.api.spellings import Spelling, accepted_spellings
 
 __all__ = [
     "DEFAULT_COOLDOWN_SECONDS",
@@ -54,105 +70,24 @@ __all__ = [
     "AutoScaling",
     "AutoScalingDimension",
     "AwsDynamodbSpec",
+    "BillingMode",
     "GlobalSecondaryIndex",
     "KeySchemaElement",
+    "KeyType",
     "LocalSecondaryIndex",
+    "OptionalTableClass",
     "Projection",
+    "ProjectionType",
     "ProvisionedThroughput",
     "Replica",
     "ServerSideEncryption",
     "Spelling",
+    "StreamViewType",
+    "TableClass",
     "TimeToLive",
     "accepted_spellings",
 ]
 
-# Autoscaling numbers a spec leaves out (docs/autoscaling.md); the field
-# descriptions below and function/api/autoscaling.py read them.
-DEFAULT_TARGET_UTILIZATION = 70.0  # percent, as CDK and terraform-aws-modules use
-DEFAULT_COOLDOWN_SECONDS = 60
-DEFAULT_MAX_FACTOR = 4  # maxCapacity: this many times the larger of min and provisioned
-
-BillingModeName = Literal["PROVISIONED", "PAY_PER_REQUEST"]
-_BILLING = Spelled(
-    "billingMode",
-    BillingModeName,
-    {
-        "BILLING_MODE_PROVISIONED": "PROVISIONED",
-        "BILLING_MODE_PAY_PER_REQUEST": "PAY_PER_REQUEST",
-        "BILLING_MODE_UNSPECIFIED": None,
-    },
-)
-BillingMode = Annotated[BillingModeName, _BILLING]
-OptionalBillingMode = Annotated[BillingModeName | None, _BILLING]
-
-AttributeTypeName = Literal["S", "N", "B"]
-AttributeType = Annotated[
-    AttributeTypeName,
-    Spelled(
-        "attributeDefinitions.type",
-        AttributeTypeName,
-        {"ATTRIBUTE_TYPE_S": "S", "ATTRIBUTE_TYPE_N": "N", "ATTRIBUTE_TYPE_B": "B"},
-    ),
-]
-
-KeyTypeName = Literal["HASH", "RANGE"]
-KeyType = Annotated[
-    KeyTypeName,
-    Spelled("keyType", KeyTypeName, {"KEY_TYPE_HASH": "HASH", "KEY_TYPE_RANGE": "RANGE"}),
-]
-
-ProjectionTypeName = Literal["ALL", "KEYS_ONLY_PROJECTION", "INCLUDE"]
-ProjectionType = Annotated[
-    ProjectionTypeName,
-    Spelled(
-        "projection.type",
-        ProjectionTypeName,
-        {
-            "KEYS_ONLY": "KEYS_ONLY_PROJECTION",
-            "PROJECTION_TYPE_ALL": "ALL",
-            "PROJECTION_TYPE_KEYS_ONLY": "KEYS_ONLY_PROJECTION",
-            "PROJECTION_TYPE_KEYS_ONLY_PROJECTION": "KEYS_ONLY_PROJECTION",
-            "PROJECTION_TYPE_INCLUDE": "INCLUDE",
-        },
-        # AWS's own current name for the projection, not an older spelling: no warning.
-        current=frozenset({"KEYS_ONLY"}),
-    ),
-]
-
-StreamViewTypeName = Literal["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"]
-_STREAM_VIEW = Spelled(
-    "streamViewType",
-    StreamViewTypeName,
-    {
-        "STREAM_VIEW_TYPE_KEYS_ONLY": "KEYS_ONLY",
-        "STREAM_VIEW_TYPE_NEW_IMAGE": "NEW_IMAGE",
-        "STREAM_VIEW_TYPE_OLD_IMAGE": "OLD_IMAGE",
-        "STREAM_VIEW_TYPE_NEW_AND_OLD_IMAGES": "NEW_AND_OLD_IMAGES",
-        "STREAM_VIEW_TYPE_UNSPECIFIED": None,
-    },
-)
-StreamViewType = Annotated[StreamViewTypeName, _STREAM_VIEW]
-OptionalStreamViewType = Annotated[StreamViewTypeName | None, _STREAM_VIEW]
-
-TableClassName = Literal["STANDARD", "STANDARD_INFREQUENT_ACCESS"]
-_TABLE_CLASS = Spelled(
-    "tableClass",
-    TableClassName,
-    {
-        "TABLE_CLASS_STANDARD": "STANDARD",
-        "TABLE_CLASS_STANDARD_INFREQUENT_ACCESS": "STANDARD_INFREQUENT_ACCESS",
-        "TABLE_CLASS_UNSPECIFIED": None,
-    },
-)
-TableClass = Annotated[TableClassName, _TABLE_CLASS]
-OptionalTableClass = Annotated[TableClassName | None, _TABLE_CLASS]
-
-# CloudWatch Contributor Insights' modes (UpdateContributorInsights' ContributorInsightsMode).
-ContributorInsightsMode = Literal["ACCESSED_AND_THROTTLED_KEYS", "THROTTLED_KEYS"]
-_INSIGHTS_MODE_DOC = (
-    "ACCESSED_AND_THROTTLED_KEYS (AWS's default) or THROTTLED_KEYS; only with "
-    "contributorInsightsEnabled."
-)
 
 AttributeName = Annotated[
     str,
@@ -219,81 +154,6 @@ class ProvisionedThroughput(_Model):
     )
 
 
-class AutoScalingDimension(_Model):
-    """Target tracking for one capacity dimension (read or write)."""
-
-    enabled: bool | None = Field(
-        default=None,
-        description=(
-            "Scale this dimension (default true); false keeps its provisioned capacity fixed. "
-            "An index inherits it from spec.autoScaling."
-        ),
-    )
-    min_capacity: int | None = Field(
-        default=None,
-        alias="minCapacity",
-        ge=1,
-        le=CAPACITY_MAX,
-        description="Lowest capacity the autoscaler may set (default: the provisioned capacity).",
-    )
-    max_capacity: int | None = Field(
-        default=None,
-        alias="maxCapacity",
-        ge=1,
-        le=CAPACITY_MAX,
-        description=(
-            "Highest capacity the autoscaler may set (default: "
-            f"{DEFAULT_MAX_FACTOR}x the larger of minCapacity and the provisioned capacity, "
-            f"at most {CAPACITY_MAX})."
-        ),
-    )
-    target_utilization: float | None = Field(
-        default=None,
-        alias="targetUtilization",
-        ge=TARGET_UTILIZATION_MIN,
-        le=TARGET_UTILIZATION_MAX,
-        description=(
-            "Consumed-to-provisioned ratio to hold, in percent "
-            f"({TARGET_UTILIZATION_MIN}-{TARGET_UTILIZATION_MAX}, "
-            f"default {DEFAULT_TARGET_UTILIZATION:g})."
-        ),
-    )
-
-
-class AutoScaling(_Model):
-    """Application Auto Scaling for provisioned read and write capacity."""
-
-    enabled: bool = Field(default=True, description="Scale this table or index.")
-    read: AutoScalingDimension | None = Field(default=None, description="Read capacity scaling.")
-    write: AutoScalingDimension | None = Field(default=None, description="Write capacity scaling.")
-    scale_in_cooldown_seconds: int | None = Field(
-        default=None,
-        alias="scaleInCooldownSeconds",
-        ge=0,
-        description=(
-            "Seconds after a scale-in before another scale-in "
-            f"(default {DEFAULT_COOLDOWN_SECONDS})."
-        ),
-    )
-    scale_out_cooldown_seconds: int | None = Field(
-        default=None,
-        alias="scaleOutCooldownSeconds",
-        ge=0,
-        description=(
-            "Seconds after a scale-out before another scale-out "
-            f"(default {DEFAULT_COOLDOWN_SECONDS})."
-        ),
-    )
-    schedules: list[ScheduledScaling] = Field(
-        default_factory=list,
-        max_length=MAX_SCHEDULES,
-        description=(
-            "Scheduled changes of minCapacity and maxCapacity for this table or index only "
-            f"(not inherited; at most {MAX_SCHEDULES})."
-        ),
-    )
-
-
 class GlobalSecondaryIndex(_Model):
     """An index with its own partition key, queryable across the whole table."""
 
@@ -336,7 +196,7 @@ class GlobalSecondaryIndex(_Model):
         description="Enable CloudWatch Contributor Insights for this index.",
     )
     contributor_insights_mode: ContributorInsightsMode | None = Field(
-        default=None, alias="contributorInsightsMode", description=_INSIGHTS_MODE_DOC
+        default=None, alias="contributorInsightsMode", description=INSIGHTS_MODE_DOC
     )
 
 
@@ -383,46 +243,6 @@ class ServerSideEncryption(_Model):
         alias="kmsKeyArn",
         max_length=KMS_ARN_MAX,
         description="ARN of a customer-managed KMS key (not an alias); only with enabled.",
-    )
-
-
-ReplicaRegion = Annotated[
-    str,
-    Field(
-        pattern=REPLICA_REGION_PATTERN,
-        max_length=REPLICA_REGION_MAX,
-        description="An AWS region name, such as eu-west-1.",
-    ),
-]
-
-
-class Replica(_Model):
-    """A replica of the table in another region (global tables version 2019.11.21)."""
-
-    region: ReplicaRegion = Field(description="Region of the replica; not the table's own.")
-    kms_key_arn: str | None = Field(
-        default=None,
-        alias="kmsKeyArn",
-        max_length=KMS_ARN_MAX,
-        description=(
-            "Customer-managed KMS key in the replica's region; set exactly when the table "
-            "uses one (serverSideEncryption.kmsKeyArn). Changing it replaces the replica."
-        ),
-    )
-    point_in_time_recovery_enabled: bool | None = Field(
-        default=None,
-        alias="pointInTimeRecoveryEnabled",
-        description="Continuous backups of the replica (default: the table's setting).",
-    )
-    propagate_tags: bool | None = Field(
-        default=None,
-        alias="propagateTags",
-        description="Copy the table's tags to the replica (default true).",
-    )
-    deletion_protection_enabled: bool | None = Field(
-        default=None,
-        alias="deletionProtectionEnabled",
-        description="Refuse deleting the replica (default: the table's setting).",
     )
 
 
@@ -524,7 +344,7 @@ class AwsDynamodbSpec(_Model):
         description="Enable CloudWatch Contributor Insights for the table.",
     )
     contributor_insights_mode: ContributorInsightsMode | None = Field(
-        default=None, alias="contributorInsightsMode", description=_INSIGHTS_MODE_DOC
+        default=None, alias="contributorInsightsMode", description=INSIGHTS_MODE_DOC
     )
     restore_source_table_arn: str | None = Field(
         default=None,
