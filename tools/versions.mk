@@ -8,3 +8,10 @@
 # CRDs come from provider-aws/v2 v2.5.0 (v2.5.1+ and v2.6.0 are not served).
 CROSSPLANE_VERSION := v2.2.1
 PROVIDER_AWS_VERSION := v2.5.0
+# The e2e control plane (make tools-controlplane, e2e/e2e.mk). Kubernetes is built
+# from k8s.io/kubernetes with its staging modules at the matching k8s.io/* v0.35.x;
+# etcd is the version k8s.io/apiserver v0.35.4 is built against.
+KUBERNETES_VERSION := v1.35.4
+KUBERNETES_STAGING_VERSION := v0.35.4
+ETCD_VERSION := v3.6.5
+CRANE_VERSION := v0.22.1

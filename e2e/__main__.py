@@ -1,0 +1,115 @@
+"""``python -m e2e up|down|run``: ``make controlplane-up``, ``controlplane-down`` and ``e2e``.
+
+``up`` leaves everything running (state in .e2e/, kubeconfig at .e2e/kubeconfig);
+``down`` stops exactly what ``up`` recorded; ``run`` brings it up, runs the e2e
+scenarios with pytest, and tears down whatever happens, Ctrl-C and SIGTERM included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+import threading
+import time
+from types import FrameType
+
+from e2e import controlplane, crossplane, procs
+from e2e.controlplane import STATE_DIR, State
+
+
+def _up() -> State:
+    state = controlplane.up()
+    try:
+        crossplane.up(state)
+    except BaseException:
+        controlplane.down(state)
+        raise
+    return state
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+class _PeakMemory(threading.Thread):
+    """Samples the resident memory of everything the harness started, plus pytest."""
+
+    def __init__(self, state: State) -> None:
+        super().__init__(daemon=True)
+        self.state, self.peak_kib = state, 0
+        self.extra_pids: list[int] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(1.0):
+            pids = [*self.state.pids.values(), *self.extra_pids]
+            self.peak_kib = max(self.peak_kib, procs.rss_kib(pids))
+
+
+def _run(pytest_args: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
+    started = time.monotonic()
+    state = None
+    try:
+        state = _up()
+        print(f"control plane up in {time.monotonic() - started:.0f}s", flush=True)
+        sampler = _PeakMemory(state)
+        sampler.start()
+        proc = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", *pytest_args])
+        sampler.extra_pids.append(proc.pid)
+        try:
+            return proc.wait()
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(30)
+            sampler.done.set()
+            print(
+                f"e2e: {time.monotonic() - started:.0f}s wall, peak RSS of the control plane,"
+                f" Crossplane, function and pytest: {sampler.peak_kib / 1024:.0f} MiB",
+                flush=True,
+            )
+    except procs.HarnessError as exc:
+        print(f"e2e: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if state is not None:
+            controlplane.down(state)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m e2e")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="start and leave running; kubeconfig at .e2e/kubeconfig")
+    sub.add_parser("down", help="stop what `up` started")
+    run = sub.add_parser("run", help="up, run the e2e scenarios, down")
+    run.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        try:
+            state = _up()
+        except procs.HarnessError as exc:
+            print(f"controlplane-up: {exc}", file=sys.stderr)
+            return 1
+        print(
+            f"control plane up; stop it with `make controlplane-down`.\n"
+            f"  export KUBECONFIG={state.kubeconfig}\n"
+            f"  .tools/bin/kubectl apply -f examples/minimal/claim.yaml\n"
+            f"logs: {state.logs}/"
+        )
+        return 0
+    if args.command == "down":
+        state = State.load(STATE_DIR)
+        if state is None:
+            print("no control plane state in .e2e/; nothing to stop")
+            return 0
+        controlplane.down(state)
+        print("control plane stopped")
+        return 0
+    return _run(args.pytest_args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
