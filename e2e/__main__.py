@@ -8,6 +8,7 @@ scenarios with pytest, and tears down whatever happens, Ctrl-C and SIGTERM inclu
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -23,8 +24,14 @@ def _up() -> State:
     state = controlplane.up()
     try:
         crossplane.up(state)
-    except BaseException:
+    except AssertionError as exc:
+        if os.environ.get("E2E_KEEP"):
+            raise procs.HarnessError(f"{exc} (left running: E2E_KEEP is set)") from exc
         controlplane.down(state)
+        raise procs.HarnessError(str(exc)) from exc
+    except BaseException:
+        if not os.environ.get("E2E_KEEP"):
+            controlplane.down(state)
         raise
     return state
 

@@ -15,9 +15,11 @@ authenticate each other with mTLS.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import yaml
@@ -104,22 +106,30 @@ def start_crossplane(state: State, kube: Kube) -> None:
     kube.run("create", "namespace", NAMESPACE)
     kube.run("create", "serviceaccount", "crossplane", "-n", NAMESPACE)
     env = _crossplane_env(state)
-    init = subprocess.run(
-        [_binary("crossplane"), "core", "init"],
-        env={**os.environ, **env, "CRDS_PATH": str(shared_dir("crossplane-crds"))},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    (state.logs / "crossplane-init.log").write_text(init.stdout + init.stderr)
-    if init.returncode != 0:
-        raise procs.HarnessError(
-            f"crossplane core init failed; see {state.logs}/crossplane-init.log"
+    # Init applies the core CRDs and at once uses them; a kubelet restarts the init
+    # container until the API server has them established, so retry the same way.
+    log = state.logs / "crossplane-init.log"
+    for _ in range(10):
+        init = subprocess.run(
+            [_binary("crossplane"), "core", "init"],
+            env={**os.environ, **env, "CRDS_PATH": str(shared_dir("crossplane-crds"))},
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
         )
+        with log.open("a") as out:
+            out.write(init.stdout + init.stderr)
+        if init.returncode == 0:
+            break
+        time.sleep(2)
+    else:
+        raise procs.HarnessError(f"crossplane core init failed; see {log}")
     client_certs = state.dir / "crossplane" / "tls-client"
     _write_secret(kube, CLIENT_SECRET, client_certs)
     health = procs.free_port()
+    cache = state.dir / "crossplane" / "xpkg-cache"
+    cache.mkdir(parents=True)  # the chart mounts an emptyDir there; Crossplane does not create it
     state.ports |= {"crossplane-health": health, "crossplane-metrics": procs.free_port()}
     _started(
         state,
@@ -128,7 +138,7 @@ def start_crossplane(state: State, kube: Kube) -> None:
         env
         | {
             "TLS_CLIENT_CERTS_DIR": str(client_certs),
-            "XPKG_CACHE_DIR": str(state.dir / "crossplane" / "xpkg-cache"),
+            "XPKG_CACHE_DIR": str(cache),
             "HEALTH_PROBE_PORT": str(health),
             "METRICS_PORT": str(state.ports["crossplane-metrics"]),
         },
@@ -261,12 +271,28 @@ def up(state: State) -> None:
 
 def install_apis(state: State, kube: Kube, xrd: str = "xrd.yaml") -> None:
     """The provider's CRDs (no provider runs), one of our XRDs and the Composition."""
-    for crd in sorted(shared_dir("provider-crds").glob("*.yaml")):
-        kube.apply(crd)
+    for path in sorted(shared_dir("provider-crds").glob("*.yaml")):
+        kube.apply(json.dumps(_stored_as_newest(yaml.safe_load(path.read_text()))))
     kube.run("wait", "--for=condition=Established", "--timeout=60s", "crd", "--all")
     kube.apply(ROOT / "examples" / xrd)
     kube.apply(ROOT / "examples" / "composition.yaml")
     wait_xrd(kube)
+
+
+def _stored_as_newest(crd: dict) -> dict:
+    """The CRD storing its newest version, the one the function composes.
+
+    The provider converts between a CRD's versions with a conversion webhook it
+    runs itself; without it the API server stores v1beta2 Tables as v1beta1 by
+    renaming the apiVersion, which prunes every field whose shape changed (a list
+    there, an object here), and each apply of the unchanged desired state looks
+    like a change: a reconcile loop that is the harness's doing, not Crossplane's.
+    """
+    versions = crd["spec"]["versions"]
+    newest = max(v["name"] for v in versions)
+    for version in versions:
+        version["storage"] = version["name"] == newest
+    return crd
 
 
 def wait_xrd(kube: Kube, timeout: float = START_TIMEOUT) -> dict:
