@@ -91,9 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("up", help="start and leave running; kubeconfig at .e2e/kubeconfig")
     sub.add_parser("down", help="stop what `up` started")
-    run = sub.add_parser("run", help="up, run the e2e scenarios, down")
-    run.add_argument("pytest_args", nargs=argparse.REMAINDER)
-    args = parser.parse_args(argv)
+    sub.add_parser("run", help="up, run the e2e scenarios (extra arguments go to pytest), down")
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "run":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "up":
         try:
             state = _up()
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         controlplane.down(state)
         print("control plane stopped")
         return 0
-    return _run(args.pytest_args)
+    return _run(rest)
 
 
 if __name__ == "__main__":

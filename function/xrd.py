@@ -619,10 +619,26 @@ def _crd_schema(model: type[BaseModel]) -> dict[str, Any]:
     return schema
 
 
+# Plain scalars that YAML 1.1 parsers read as booleans but PyYAML reads as
+# strings. kubectl's parser is one: an unquoted enum value N reached a real API
+# server as false, refusing every number attribute.
+_YAML11_BOOLS = frozenset({"y", "Y", "n", "N"})
+
+
+class _Dumper(yaml.SafeDumper):
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        if data in _YAML11_BOOLS:
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+        return super().represent_str(data)
+
+
+_Dumper.add_representer(str, _Dumper.represent_str)
+
+
 def to_yaml(doc: Mapping[str, Any], command: str) -> str:
     """A generated manifest, saying how to regenerate it."""
     header = f"# Generated from the pydantic models by `{command}`; do not edit.\n"
-    return header + yaml.safe_dump(dict(doc), sort_keys=False, width=100)
+    return header + yaml.dump(dict(doc), Dumper=_Dumper, sort_keys=False, width=100)
 
 
 def input_crd() -> dict[str, Any]:
