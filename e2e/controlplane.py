@@ -308,8 +308,11 @@ def up(state_dir: Path = STATE_DIR) -> State:
 
 def down(state: State) -> None:
     """Stop every process ``state`` records, newest first."""
-    for name in reversed(list(state.pids)):
-        procs.stop(state.pids[name])
+    # Another process (the test session) may have restarted one and recorded it.
+    on_disk = State.load(state.dir)
+    pids = {**state.pids, **(on_disk.pids if on_disk else {})}
+    for pid in reversed(list(dict.fromkeys([*state.pids.values(), *pids.values()]))):
+        procs.stop(pid)
     state.pids.clear()
     hosts.remove(state)
     if state.file.parent.exists():

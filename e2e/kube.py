@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import time
 import urllib.error
@@ -22,11 +23,22 @@ T = TypeVar("T")
 class Kube:
     def __init__(self, kubeconfig: Path) -> None:
         self.kubeconfig = kubeconfig
+        # kubectl caches discovery (whether a kind is namespaced) for minutes; an
+        # own cache, beside the kubeconfig, can be dropped when an XRD changes scope.
+        self.cache_dir = kubeconfig.parent / "kubectl-cache"
+
+    def forget_discovery(self) -> None:
+        shutil.rmtree(self.cache_dir, ignore_errors=True)
 
     def run(
         self, *args: str, stdin: str | None = None, check: bool = True, timeout: float = 60
     ) -> subprocess.CompletedProcess[str]:
-        argv = [str(KUBECTL), f"--kubeconfig={self.kubeconfig}", *args]
+        argv = [
+            str(KUBECTL),
+            f"--kubeconfig={self.kubeconfig}",
+            f"--cache-dir={self.cache_dir}",
+            *args,
+        ]
         proc = subprocess.run(
             argv,
             input=stdin,
@@ -117,7 +129,8 @@ class Rest:
         self.server, self.context = server, context
 
     def create(self, path: str, body: dict[str, Any], dry_run: bool = True) -> tuple[int, Any]:
-        url = f"{self.server}{path}" + ("?dryRun=All" if dry_run else "")
+        # Strict, as kubectl validates by default: unknown fields are refused, not pruned.
+        url = f"{self.server}{path}?fieldValidation=Strict" + ("&dryRun=All" if dry_run else "")
         req = urllib.request.Request(
             url,
             data=json.dumps(body).encode(),

@@ -35,6 +35,7 @@ def v2_xrd(kube: Kube) -> None:
     )
     kube.apply(scenario.ROOT / "examples" / "xrd-v2.yaml")
     crossplane.wait_xrd(kube)
+    kube.forget_discovery()
 
 
 def _namespaced_xr(namespace: str) -> dict:
