@@ -127,18 +127,24 @@ def start_crossplane(state: State, kube: Kube) -> None:
         raise procs.HarnessError(f"crossplane core init failed; see {log}")
     client_certs = state.dir / "crossplane" / "tls-client"
     _write_secret(kube, CLIENT_SECRET, client_certs)
-    health = procs.free_port()
     cache = state.dir / "crossplane" / "xpkg-cache"
     cache.mkdir(parents=True)  # the chart mounts an emptyDir there; Crossplane does not create it
-    state.ports |= {"crossplane-health": health, "crossplane-metrics": procs.free_port()}
+    state.ports |= {"crossplane-health": procs.free_port(), "crossplane-metrics": procs.free_port()}
+    state.extra |= {"crossplane-client-certs": str(client_certs), "crossplane-cache": str(cache)}
+    run_crossplane(state)
+
+
+def run_crossplane(state: State) -> None:
+    """``crossplane core start`` with what ``start_crossplane`` prepared."""
+    health = state.ports["crossplane-health"]
     _started(
         state,
         "crossplane",
         [_binary("crossplane"), "core", "start", "--debug"],
-        env
+        _crossplane_env(state)
         | {
-            "TLS_CLIENT_CERTS_DIR": str(client_certs),
-            "XPKG_CACHE_DIR": str(cache),
+            "TLS_CLIENT_CERTS_DIR": state.extra["crossplane-client-certs"],
+            "XPKG_CACHE_DIR": state.extra["crossplane-cache"],
             "HEALTH_PROBE_PORT": str(health),
             "METRICS_PORT": str(state.ports["crossplane-metrics"]),
         },
@@ -149,6 +155,13 @@ def start_crossplane(state: State, kube: Kube) -> None:
         START_TIMEOUT,
         log=state.logs / "crossplane.log",
     )
+
+
+def restart_crossplane(state: State) -> None:
+    pid = state.pids.pop("crossplane", None)
+    if pid is not None:
+        procs.stop(pid)
+    run_crossplane(state)
 
 
 def function_manifest(state: State) -> str:

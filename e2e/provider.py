@@ -18,9 +18,12 @@ NOW = "2026-01-01T00:00:00Z"
 
 
 def _plural(kind: str) -> str:
-    return {"Table": "tables", "Target": "targets", "Policy": "policies"}.get(
-        kind, kind.lower() + "s"
-    )
+    return {
+        "Table": "tables",
+        "Target": "targets",
+        "Policy": "policies",
+        "ContributorInsights": "contributorinsights",
+    }.get(kind, kind.lower() + "s")
 
 
 def resource_name(mr: dict[str, Any]) -> str:

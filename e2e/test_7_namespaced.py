@@ -10,13 +10,14 @@ from __future__ import annotations
 import pytest
 
 from e2e import crossplane, scenario
+from e2e.controlplane import State
 from e2e.kube import Kube, eventually
 
 XRD = "xawsdynamodbs.aws.project-planton.org"
 
 
 @pytest.fixture(scope="module")
-def v2_xrd(kube: Kube) -> None:
+def v2_xrd(kube: Kube, state: State) -> None:
     for claim in kube.items(scenario.CLAIM):
         meta = claim["metadata"]
         scenario.delete(kube, scenario.CLAIM, meta["name"], meta["namespace"])
@@ -35,6 +36,11 @@ def v2_xrd(kube: Kube) -> None:
     )
     kube.apply(scenario.ROOT / "examples" / "xrd-v2.yaml")
     crossplane.wait_xrd(kube)
+    # Crossplane and kubectl both remember that XAwsDynamodb was cluster-scoped
+    # (Crossplane's XR controller then looks for a namespaced XR without its
+    # namespace and never composes it); a cluster that starts with the v2 XRD
+    # has neither memory.
+    crossplane.restart_crossplane(state)
     kube.forget_discovery()
 
 

@@ -12,6 +12,7 @@ from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from function import offline, xrd
 from function.apidocs import api_reference
 from function.fn import FunctionRunner
+from function.serve import runtime
 
 
 @click.group()
@@ -28,7 +29,7 @@ def serve(max_recv_message_size: int, max_send_message_size: int | None, **kwarg
         # function adds (a few kB), so it can outgrow a request that was just
         # under the receive limit; the headroom lets every accepted request be answered.
         max_send_message_size = max_recv_message_size + 1
-    sdkcli.run(
+    runtime.run(
         FunctionRunner(),
         max_recv_message_size=max_recv_message_size,
         max_send_message_size=max_send_message_size,
