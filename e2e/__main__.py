@@ -56,7 +56,9 @@ class _PeakMemory(threading.Thread):
 
 
 def _run(pytest_args: list[str]) -> int:
+    # Explicitly: a process started in the background inherits SIGINT ignored.
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
     started = time.monotonic()
     state = None
     try:
@@ -81,6 +83,9 @@ def _run(pytest_args: list[str]) -> int:
     except procs.HarnessError as exc:
         print(f"e2e: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as exc:
+        print(f"e2e: interrupted ({exc}); stopping everything", file=sys.stderr)
+        return 130
     finally:
         if state is not None:
             controlplane.down(state)
