@@ -21,8 +21,8 @@ render: $(STAMP)
 	$(BIN)/function render examples/xr.yaml
 
 test: $(STAMP)
-	$(BIN)/ruff check function tests benchmarks scripts
-	$(BIN)/ruff format --check function tests benchmarks scripts
+	$(BIN)/ruff check function tests benchmarks scripts e2e
+	$(BIN)/ruff format --check function tests benchmarks scripts e2e
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
@@ -34,8 +34,8 @@ xrd: $(STAMP)
 	$(BIN)/function input-crd > package/input/awsdynamodb.fn.project-planton.org_inputs.yaml
 
 lint: $(STAMP)
-	$(BIN)/ruff check function tests benchmarks scripts
-	$(BIN)/ruff format --check function tests benchmarks scripts
+	$(BIN)/ruff check function tests benchmarks scripts e2e
+	$(BIN)/ruff format --check function tests benchmarks scripts e2e
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

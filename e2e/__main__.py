@@ -109,16 +109,17 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"control plane up; stop it with `make controlplane-down`.\n"
             f"  export KUBECONFIG={state.kubeconfig}\n"
+            f"  .tools/bin/kubectl create namespace shop\n"
             f"  .tools/bin/kubectl apply -f examples/minimal/claim.yaml\n"
             f"logs: {state.logs}/"
         )
         return 0
     if args.command == "down":
-        state = State.load(STATE_DIR)
-        if state is None:
+        recorded = State.load(STATE_DIR)
+        if recorded is None:
             print("no control plane state in .e2e/; nothing to stop")
             return 0
-        controlplane.down(state)
+        controlplane.down(recorded)
         print("control plane stopped")
         return 0
     return _run(rest)

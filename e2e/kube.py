@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from e2e import procs
 
@@ -96,11 +96,13 @@ class Kube:
 
 
 def eventually(
-    what: str, probe: Callable[[], T | None], timeout: float = 60, interval: float = 1.0
+    what: str,
+    probe: Callable[[], T | Literal[False] | None],
+    timeout: float = 60,
+    interval: float = 1.0,
 ) -> T:
     """Poll ``probe`` until it returns something truthy; fail naming ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
-    last: T | None = None
     while True:
         last = probe()
         if last:

@@ -50,14 +50,13 @@ def apply(kube: Kube, obj: dict[str, Any]) -> None:
 
 def claim_of(example_path: str, name: str, namespace: str, **spec: Any) -> dict[str, Any]:
     doc = example(example_path)
-    claim = {
+    claim_spec = {k: v for k, v in copy.deepcopy(doc["spec"]).items() if k != "crossplane"}
+    return {
         "apiVersion": f"{GROUP}/v1",
         "kind": "AwsDynamodb",
         "metadata": {"name": name, "namespace": namespace},
-        "spec": {k: v for k, v in copy.deepcopy(doc["spec"]).items() if k != "crossplane"},
+        "spec": claim_spec | spec,
     }
-    claim["spec"].update(spec)
-    return claim
 
 
 def xr_name_of_claim(kube: Kube, name: str, namespace: str) -> str:

@@ -5,6 +5,7 @@ autoscaler owns set only in initProvider."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from e2e import scenario
 from e2e.kube import Kube, eventually, is_true
@@ -12,8 +13,8 @@ from e2e.kube import Kube, eventually, is_true
 NS = "shop"
 
 
-def _kinds(kube: Kube, xr: str) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
+def _kinds(kube: Kube, xr: str) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
     for mr in scenario.composed(kube, xr):
         out.setdefault(mr["kind"], []).append(mr)
     return out
@@ -44,7 +45,7 @@ def test_autoscaled_claim_composes_in_dependency_order(kube: Kube) -> None:
     assert "LateInitialize" not in table["spec"]["managementPolicies"]
 
     scenario.make_ready(kube, [table])
-    targets = eventually(
+    targets: list[dict[str, Any]] = eventually(
         "six Targets (table and two GSIs, read and write)",
         lambda: len(ts := _kinds(kube, xr).get("Target", [])) == 6 and ts,
         timeout=scenario.WAIT,
@@ -53,7 +54,7 @@ def test_autoscaled_claim_composes_in_dependency_order(kube: Kube) -> None:
     assert not is_true(kube.get(scenario.XR, xr), "Ready")
 
     scenario.make_ready(kube, targets)
-    policies = eventually(
+    policies: list[dict[str, Any]] = eventually(
         "a Policy for each Target",
         lambda: len(ps := _kinds(kube, xr).get("Policy", [])) == 6 and ps,
         timeout=scenario.WAIT,

@@ -22,12 +22,17 @@ def _ready_claim(kube: Kube, name: str, example: str = "minimal/claim.yaml") -> 
     return xr, scenario.by_resource_name(scenario.composed(kube, xr))["table"]
 
 
-def test_key_change_is_refused_with_a_fatal_and_the_table_is_unchanged(kube: Kube) -> None:
-    xr, table = _ready_claim(kube, "keys")
-    changed = scenario.claim_of("minimal/claim.yaml", "keys", NS)
+def _change_hash_key(kube: Kube, name: str) -> None:
+    """The claim's HASH key renamed from pk to id: a change AWS cannot make in place."""
+    changed = scenario.claim_of("minimal/claim.yaml", name, NS)
     changed["spec"]["attributeDefinitions"] = [{"name": "id", "type": "S"}]
     changed["spec"]["keySchema"] = [{"attributeName": "id", "keyType": "HASH"}]
     scenario.apply(kube, changed)
+
+
+def test_key_change_is_refused_with_a_fatal_and_the_table_is_unchanged(kube: Kube) -> None:
+    xr, table = _ready_claim(kube, "keys")
+    _change_hash_key(kube, "keys")
 
     def refused() -> str | None:
         cond = condition(kube.get(scenario.XR, xr), "Synced") or {}
@@ -54,10 +59,7 @@ def test_key_change_is_refused_with_a_fatal_and_the_table_is_unchanged(kube: Kub
 )
 def test_the_claim_shows_the_fatal(kube: Kube) -> None:
     xr, _ = _ready_claim(kube, "keys-claim")
-    changed = scenario.claim_of("minimal/claim.yaml", "keys-claim", NS)
-    changed["spec"]["keySchema"] = [{"attributeName": "id", "keyType": "HASH"}]
-    changed["spec"]["attributeDefinitions"] = [{"name": "id", "type": "S"}]
-    scenario.apply(kube, changed)
+    _change_hash_key(kube, "keys-claim")
     eventually(
         "the XR to report the Fatal",
         lambda: not is_true(kube.get(scenario.XR, xr), "Synced"),
