@@ -7,7 +7,7 @@ include tools/versions.mk
 TOOLS_BIN := .tools/bin
 TOOLS_SHARE := .tools/share
 # The module proxy, without a `direct` fallback: these machines reach only the proxy.
-GO_ENV = GOTOOLCHAIN=local GOFLAGS=-mod=mod GOSUMDB=off \
+GO_ENV = GOTOOLCHAIN=local GOFLAGS="-mod=mod -buildvcs=false" GOSUMDB=off \
 	GOPROXY="$$(go env GOPROXY | sed -e 's/[,|]direct//g')"
 K8S_LDFLAGS := -s -w \
 	-X k8s.io/component-base/version.gitVersion=$(KUBERNETES_VERSION) \
