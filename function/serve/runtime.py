@@ -5,12 +5,11 @@ computes on the event loop, so while one call runs, calls that already arrived w
 inside gRPC core, unseen by the server; ``stop`` cancels them, and Crossplane sees
 CANCELLED for work it had handed over before the pod was told to stop.
 
-Here each call runs on one worker thread (one at a time, as before, so the response
-cache needs no locking), which keeps the event loop free to take every call off
-gRPC core as soon as it arrives. On SIGTERM the server keeps answering until no call
-has arrived for a moment (at most ``SHUTDOWN_GRACE_PERIOD_SECONDS``), so the calls in
-flight and queued all finish, then refuses new ones with UNAVAILABLE (Crossplane
-retries, reaching another replica or the restarted pod) and stops. Flags,
+Here SIGTERM does not stop the server at once: it keeps answering until no call has
+arrived for a moment (at most ``SHUTDOWN_GRACE_PERIOD_SECONDS``), so the call in
+flight and those queued behind it all finish, then refuses new ones with UNAVAILABLE
+(Crossplane retries, reaching another replica or the restarted pod) and stops.
+Calls still run on the event loop, one at a time, as with the SDK. Flags,
 credentials, the v1beta1 service and reflection are the SDK's.
 """
 
@@ -19,10 +18,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import threading
-from collections.abc import Coroutine, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import grpc
 from crossplane.function import logging
@@ -36,25 +33,13 @@ __all__ = ["SHUTDOWN_GRACE_PERIOD_SECONDS", "DrainingRunner", "run", "serve"]
 
 SHUTDOWN_GRACE_PERIOD_SECONDS = sdkruntime.SHUTDOWN_GRACE_PERIOD_SECONDS
 QUIET_SECONDS = 0.2
-T = TypeVar("T")
-
-_worker_loop = threading.local()
-
-
-def _run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
-    """Run ``coro`` to completion on the worker thread's own event loop."""
-    loop = getattr(_worker_loop, "loop", None)
-    if loop is None:
-        loop = _worker_loop.loop = asyncio.new_event_loop()
-    return loop.run_until_complete(coro)
 
 
 class DrainingRunner(grpcv1.FunctionRunnerServiceServicer):
-    """Runs the wrapped servicer off the event loop and counts the calls it has taken."""
+    """Runs the wrapped servicer and counts the calls taken; refuses new ones when draining."""
 
     def __init__(self, wrapped: grpcv1.FunctionRunnerServiceServicer) -> None:
         self.wrapped = wrapped
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-function")
         self.draining = False
         self.started = 0
         self.taken = 0
@@ -70,10 +55,7 @@ class DrainingRunner(grpcv1.FunctionRunnerServiceServicer):
         self.taken += 1
         self.idle.clear()
         try:
-            loop = asyncio.get_running_loop()
-            # No context: it belongs to this event loop, not the worker's (ours ignores it).
-            coro = self.wrapped.RunFunction(req, None)
-            return await loop.run_in_executor(self.executor, _run_coroutine, coro)
+            return await self.wrapped.RunFunction(req, context)
         finally:
             self.taken -= 1
             if self.taken == 0:
@@ -82,10 +64,10 @@ class DrainingRunner(grpcv1.FunctionRunnerServiceServicer):
     async def drain(self, timeout: float) -> None:
         """Serve until no call has been taken for ``QUIET_SECONDS``, then refuse new calls.
 
-        A signal and the calls already sent race to the event loop, so calls still
-        arriving at SIGTERM are served rather than refused, until the server goes
-        quiet; only after ``timeout`` (a client that never stops) are new calls
-        refused while the ones taken finish.
+        The function computes on the event loop, so calls that arrived while it was
+        busy wait inside gRPC core; each is taken as soon as the loop is free, well
+        within the quiet period, so all of them are served. Only after ``timeout``
+        (a client that never stops) are new calls refused while the taken ones finish.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -144,7 +126,6 @@ def serve(
             loop.run_until_complete(task)
     finally:
         loop.run_until_complete(server.stop(grace=SHUTDOWN_GRACE_PERIOD_SECONDS))
-        runner.executor.shutdown(wait=True)
         loop.close()
 
 
