@@ -24,8 +24,8 @@ render: $(STAMP)
 
 # The Crossplane CLI tests need the pinned tools; without Go they skip (and fail under CI).
 test: $(STAMP) $(if $(shell command -v go),tools)
-	$(BIN)/ruff check function tests benchmarks scripts
-	$(BIN)/ruff format --check function tests benchmarks scripts
+	$(BIN)/ruff check function tests benchmarks scripts e2e
+	$(BIN)/ruff format --check function tests benchmarks scripts e2e
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
@@ -44,8 +44,8 @@ golden: $(STAMP)
 	$(BIN)/python -m tests.golden
 
 lint: $(STAMP)
-	$(BIN)/ruff check function tests benchmarks scripts
-	$(BIN)/ruff format --check function tests benchmarks scripts
+	$(BIN)/ruff check function tests benchmarks scripts e2e
+	$(BIN)/ruff format --check function tests benchmarks scripts e2e
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -53,6 +53,7 @@ typecheck: $(STAMP)
 # Prints latency, throughput, cold start and RSS against a no-op function's floor.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
@@ -102,3 +103,6 @@ tools: $(TOOLS_STAMP_FILES)
 
 .PHONY: FORCE
 FORCE:
+
+# The end-to-end harness on a real control plane (docs/e2e.md); after TOOLS_BIN and tools.
+include e2e/e2e.mk

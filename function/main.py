@@ -14,6 +14,7 @@ from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from function import offline
 from function.generate import xrd, yamlout
 from function.generate.apidocs import api_reference
+from function.serve import runtime
 from function.serve.servicer import FunctionRunner
 
 
@@ -34,7 +35,7 @@ def serve(max_recv_message_size: int, max_send_message_size: int | None, **kwarg
         # to send it; Crossplane's own client still refuses any response over
         # gRPC's 4 MiB default (docs/safety.md), which is the real limit.
         max_send_message_size = max_recv_message_size + 1
-    sdkcli.run(
+    runtime.run(
         FunctionRunner(),
         max_recv_message_size=max_recv_message_size,
         max_send_message_size=max_send_message_size,

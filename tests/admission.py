@@ -84,6 +84,8 @@ def strict(schema: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(schema)
 
     def visit(node: dict[str, Any]) -> None:
+        if node.get("x-kubernetes-list-type") == "set":
+            node["uniqueItems"] = True  # the API server refuses duplicates in a set
         for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
             if node.get(flag) is True:  # OpenAPI 3.0's flag is JSON Schema 7's number
                 node[flag] = node.pop(bound)

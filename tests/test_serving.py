@@ -331,10 +331,42 @@ def test_sigterm_lets_the_request_in_progress_finish_then_exits_zero(tmp_path: P
     _clean(log)
 
 
+def test_sigterm_finishes_the_calls_queued_behind_the_one_in_progress(tmp_path: Path) -> None:
+    # Crossplane may have several calls in one connection when its pod is told to
+    # stop; the ones waiting behind the call being computed must be answered too.
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc to see when the server is busy")
+    log = tmp_path / "serve.log"
+    requests = []
+    for i in range(6):
+        req = _heavy_request()
+        req.meta.tag = f"queued-{i}"
+        # Distinct requests: the response cache must not answer them at once.
+        req.observed.composite.resource["metadata"]["name"] = f"orders-{i}"
+        requests.append(req)
+    with serve_subprocess("--insecure", log=log) as (proc, address):
+        channel = grpc.insecure_channel(address)
+        stub = _stub(channel)
+        idle = _cpu_seconds(proc.pid)
+        futures = [stub.RunFunction.future(req, timeout=60) for req in requests]
+        deadline = time.monotonic() + 30
+        while _cpu_seconds(proc.pid) < idle + 0.05 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGTERM)
+        answers = [f.result() for f in futures]
+        code = proc.wait(timeout=GRACE_SECONDS + 5)
+        channel.close()
+    assert [a.meta.tag for a in answers] == [f"queued-{i}" for i in range(6)]
+    assert all(a.results[0].message.startswith("invalid AwsDynamodb spec") for a in answers)
+    assert code == 0
+    _clean(log)
+
+
 def test_sigterm_under_load_exits_zero_and_answers_or_refuses_each_call(tmp_path: Path) -> None:
-    # Calls the server has taken finish. Calls still queued inside gRPC core
-    # (the asyncio server takes one at a time) are cancelled by its shutdown,
-    # and new ones are refused: both are statuses Crossplane retries.
+    # Calls the server has taken finish, in flight or queued. These clients never
+    # stop, so after the grace period new calls are refused (UNAVAILABLE), and the
+    # few that reach the server as it closes are cancelled: both statuses
+    # Crossplane retries.
     log = tmp_path / "serve.log"
     req = build_request(load_yaml(FIXTURES / "guards" / "xr.yaml"))
     outcomes: Counter[str] = Counter()

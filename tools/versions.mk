@@ -10,3 +10,11 @@ CROSSPLANE_VERSION := v2.2.1
 PROVIDER_AWS_VERSION := v2.5.0
 # Crossplane 1.x, for its CRDs only: the claim XRD (xrd.yaml) must suit Crossplane 1.20+.
 CROSSPLANE_V1_VERSION := v1.20.11
+
+# The e2e control plane (make tools-controlplane, e2e/e2e.mk). Kubernetes is built
+# from k8s.io/kubernetes with its staging modules at the matching k8s.io/* v0.35.x;
+# etcd is the version k8s.io/apiserver v0.35.4 is built against.
+KUBERNETES_VERSION := v1.35.4
+KUBERNETES_STAGING_VERSION := v0.35.4
+ETCD_VERSION := v3.6.5
+CRANE_VERSION := v0.22.1

@@ -68,10 +68,12 @@ TABLE_RULES: tuple[Rule, ...] = (
         "otherwise",
         "planton",
     ),
+    # Admission: a set-typed list the API server keeps duplicate-free (generate/cel.py).
     Rule(
         "non_key_attributes_unique",
         "each nonKeyAttributes entry must appear only once",
         "planton",
+        "schema",
     ),
     # Rules AWS enforces at CreateTable time that Planton does not check.
     Rule(

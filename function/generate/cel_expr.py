@@ -268,8 +268,12 @@ RESTORING = f"{RESTORE_SOURCE} || {RESTORE_POINTS} > 0"
 # runs CEL after a "Required value", would add a "no such key" error per rule.
 UNLESS_KEYS_MISSING = "!has(self.keySchema) || !has(self.attributeDefinitions) || "
 
-TABLE_HASH = first("self.keySchema", HASH)
-LSI_HASH = first("l.keySchema", HASH)
+# An LSI's HASH key is the table's: every HASH element of l.keySchema names the
+# table's HASH attribute.
+LSI_HASH_IS_TABLES = (
+    f"l.keySchema.all(k, !({one_of('k.keyType', HASH)}) || self.keySchema.exists(t, "
+    f"{one_of('t.keyType', HASH)} && t.attributeName == k.attributeName))"
+)
 
 # Rule id -> CEL, in the order validation.py checks. Every id in RULES is here
 # or in FUNCTION_ONLY, or is a schema-level rule the structural schema enforces.

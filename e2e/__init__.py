@@ -1,0 +1,1 @@
+"""The end-to-end harness: a local control plane, Crossplane core and the function."""

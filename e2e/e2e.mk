@@ -1,0 +1,74 @@
+# The end-to-end harness: a real control plane (etcd, kube-apiserver,
+# kube-controller-manager), Crossplane core and the function, as local processes on
+# loopback. Included by the Makefile. Go tools are built from the module proxy into
+# .tools/bin from the wrapper modules under tools/, pinned in tools/versions.mk.
+# tools/versions.mk, TOOLS_BIN and `make tools` (crank, crossplane) come from the Makefile.
+TOOLS_SHARE := .tools/share
+# The module proxy, without a `direct` fallback: these machines reach only the proxy.
+GO_ENV = GOTOOLCHAIN=local GOFLAGS="-mod=mod -buildvcs=false" GOSUMDB=off \
+	GOPROXY="$$(go env GOPROXY | sed -e 's/[,|]direct//g')"
+K8S_LDFLAGS := -s -w \
+	-X k8s.io/component-base/version.gitVersion=$(KUBERNETES_VERSION) \
+	-X k8s.io/component-base/version.gitMajor=$(patsubst v%,%,$(word 1,$(subst ., ,$(KUBERNETES_VERSION)))) \
+	-X k8s.io/component-base/version.gitMinor=$(word 2,$(subst ., ,$(KUBERNETES_VERSION))) \
+	-X k8s.io/component-base/version.gitTreeState=clean \
+	-X k8s.io/client-go/pkg/version.gitVersion=$(KUBERNETES_VERSION)
+CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,kube-apiserver kube-controller-manager kubectl etcd crane)
+
+.PHONY: tools-controlplane controlplane-up controlplane-down e2e
+
+tools-controlplane: tools $(CONTROLPLANE_TOOLS) $(TOOLS_SHARE)/crossplane-crds/.done $(TOOLS_SHARE)/provider-crds/.done
+
+# Fails early when a wrapper go.mod and tools/versions.mk disagree.
+define check_pin
+	@grep -q '$(1) $(2)$$' $(3) || { echo "$(3) does not require $(1) $(2) (tools/versions.mk)" >&2; exit 1; }
+endef
+
+$(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/kube-controller-manager $(TOOLS_BIN)/kubectl: tools/kubernetes/go.mod tools/versions.mk
+	$(call check_pin,k8s.io/kubernetes,$(KUBERNETES_VERSION),tools/kubernetes/go.mod)
+	$(call check_pin,k8s.io/apiserver => k8s.io/apiserver,$(KUBERNETES_STAGING_VERSION),tools/kubernetes/go.mod)
+	cd tools/kubernetes && $(GO_ENV) go build -trimpath -ldflags '$(K8S_LDFLAGS)' \
+		-o $(CURDIR)/$@ k8s.io/kubernetes/cmd/$(notdir $@)
+
+$(TOOLS_BIN)/etcd: tools/etcd/go.mod tools/etcd/main.go tools/versions.mk
+	$(call check_pin,go.etcd.io/etcd/server/v3,$(ETCD_VERSION),tools/etcd/go.mod)
+	cd tools/etcd && $(GO_ENV) go build -trimpath -ldflags '-s -w' -o $(CURDIR)/$@ .
+
+$(TOOLS_BIN)/crane: tools/registry/go.mod tools/versions.mk
+	$(call check_pin,github.com/google/go-containerregistry,$(CRANE_VERSION),tools/registry/go.mod)
+	cd tools/registry && $(GO_ENV) go build -trimpath -ldflags '-s -w' -o $(CURDIR)/$@ \
+		github.com/google/go-containerregistry/cmd/crane
+
+# Crossplane's core CRDs (for `crossplane core init`) and the provider CRDs the
+# function composes, copied out of the module cache.
+$(TOOLS_SHARE)/crossplane-crds/.done: tools/versions.mk
+	rm -rf $(dir $@) && mkdir -p $(dir $@)
+	dir=$$(cd tools/crossplane && $(GO_ENV) go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2) && \
+		cp $$dir/cluster/crds/*.yaml $(dir $@)
+	touch $@
+
+PROVIDER_CRDS := dynamodb.aws.upbound.io_tables dynamodb.aws.upbound.io_contributorinsights \
+	appautoscaling.aws.upbound.io_targets appautoscaling.aws.upbound.io_policies \
+	dynamodb.aws.m.upbound.io_tables dynamodb.aws.m.upbound.io_contributorinsights \
+	appautoscaling.aws.m.upbound.io_targets appautoscaling.aws.m.upbound.io_policies \
+	appautoscaling.aws.upbound.io_scheduledactions appautoscaling.aws.m.upbound.io_scheduledactions \
+	dynamodb.aws.upbound.io_resourcepolicies dynamodb.aws.m.upbound.io_resourcepolicies \
+	cloudwatch.aws.upbound.io_metricalarms cloudwatch.aws.m.upbound.io_metricalarms
+
+$(TOOLS_SHARE)/provider-crds/.done: tools/versions.mk
+	rm -rf $(dir $@) && mkdir -p $(dir $@)
+	dir=$$($(GO_ENV) go mod download -json github.com/upbound/provider-aws/v2@$(PROVIDER_AWS_VERSION) | \
+		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p') && \
+		for crd in $(PROVIDER_CRDS); do cp $$dir/package/crds/$$crd.yaml $(dir $@) || exit 1; done
+	touch $@
+
+# Leaves the control plane running; kubeconfig at .e2e/kubeconfig.
+controlplane-up: $(STAMP) tools-controlplane
+	$(BIN)/python -m e2e up
+
+controlplane-down: $(STAMP)
+	$(BIN)/python -m e2e down
+
+# Up, the scenarios under e2e/, down (also on failure, Ctrl-C and SIGTERM).
+e2e: $(STAMP) tools-controlplane
+	$(BIN)/python -m e2e run $(E2E_ARGS)

@@ -1,0 +1,95 @@
+"""The harness plays provider-upjet-aws: it reports managed resources created in AWS.
+
+No provider controller runs. Where upjet would call AWS and write back what it
+observed, ``make_ready`` patches the MR's status the way upjet does: ``atProvider``
+mirrors ``forProvider`` plus the identifiers AWS assigns (arn, id, stream), and the
+``Ready`` and ``Synced`` conditions turn True.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from e2e.kube import Kube
+
+ACCOUNT = "123456789012"
+NOW = "2026-01-01T00:00:00Z"
+
+
+def _plural(kind: str) -> str:
+    return {
+        "Table": "tables",
+        "Target": "targets",
+        "Policy": "policies",
+        "ContributorInsights": "contributorinsights",
+    }.get(kind, kind.lower() + "s")
+
+
+def resource_name(mr: dict[str, Any]) -> str:
+    group = mr["apiVersion"].split("/")[0]
+    return f"{_plural(mr['kind'])}.{group}"
+
+
+def observed(mr: dict[str, Any]) -> dict[str, Any]:
+    """What upjet would write to status.atProvider for ``mr``."""
+    spec = mr.get("spec") or {}
+    at = copy.deepcopy(spec.get("forProvider") or {})
+    for key, value in (spec.get("initProvider") or {}).items():
+        at.setdefault(key, copy.deepcopy(value))
+    external = (mr["metadata"].get("annotations") or {}).get(
+        "crossplane.io/external-name", mr["metadata"]["name"]
+    )
+    region = at.get("region", "us-east-1")
+    at["id"] = external
+    if mr["kind"] == "Table":
+        at["arn"] = f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{external}"
+        if at.get("streamEnabled"):
+            at["streamLabel"] = "2026-01-01T00:00:00.000"
+            at["streamArn"] = f"{at['arn']}/stream/{at['streamLabel']}"
+    elif mr["kind"] == "Policy":
+        at["arn"] = f"arn:aws:autoscaling:{region}:{ACCOUNT}:scalingPolicy:{external}"
+    return at
+
+
+def make_ready(kube: Kube, mr: dict[str, Any]) -> None:
+    conditions = [
+        {"type": "Ready", "status": "True", "reason": "Available", "lastTransitionTime": NOW},
+        {
+            "type": "Synced",
+            "status": "True",
+            "reason": "ReconcileSuccess",
+            "lastTransitionTime": NOW,
+        },
+    ]
+    kube.patch_status(
+        resource_name(mr),
+        mr["metadata"]["name"],
+        {"status": {"atProvider": observed(mr), "conditions": conditions}},
+        mr["metadata"].get("namespace"),
+    )
+
+
+# What crossplane-runtime's managed reconciler writes on an observe-only resource
+# whose external resource does not exist (the function then manages the Table).
+NOT_FOUND = {
+    "type": "Synced",
+    "status": "False",
+    "reason": "ReconcileError",
+    "message": "observe failed: external resource does not exist",
+    "lastTransitionTime": NOW,
+}
+
+
+def observe_only(mr: dict[str, Any]) -> bool:
+    return (mr.get("spec") or {}).get("managementPolicies") == ["Observe"]
+
+
+def report_absent(kube: Kube, mr: dict[str, Any]) -> None:
+    """Report, as the provider would, that AWS has no table of this observe-only MR's name."""
+    kube.patch_status(
+        resource_name(mr),
+        mr["metadata"]["name"],
+        {"status": {"atProvider": {}, "conditions": [NOT_FOUND]}},
+        mr["metadata"].get("namespace"),
+    )
