@@ -75,3 +75,21 @@ def test_composite_is_not_ready_while_resources_are_held_back(
     assert "contributor-insights" in rsp.desired.resources
     assert rsp.desired.composite.ready == fnv1.READY_UNSPECIFIED
     assert rsp.desired.resources["table"].ready == fnv1.READY_TRUE
+
+
+def test_the_claim_is_told_whether_its_spec_was_accepted(
+    stub_v1: grpcv1.FunctionRunnerServiceStub,
+) -> None:
+    """Crossplane shows a Fatal result only on the XR; a condition reaches the claim too."""
+    good = stub_v1.RunFunction(_minimal_request(), timeout=10)
+    (accepted,) = good.conditions
+    assert (accepted.type, accepted.status) == ("SpecAccepted", fnv1.STATUS_CONDITION_TRUE)
+    assert accepted.target == fnv1.TARGET_COMPOSITE_AND_CLAIM
+
+    bad_xr = load_yaml(EXAMPLES.parent / "tests" / "fixtures" / "invalid-xr.yaml")
+    bad = stub_v1.RunFunction(build_request(bad_xr, tag="t-bad"), timeout=10)
+    (fatal,) = [r for r in bad.results if r.severity == fnv1.SEVERITY_FATAL]
+    (refused,) = bad.conditions
+    assert (refused.type, refused.status) == ("SpecAccepted", fnv1.STATUS_CONDITION_FALSE)
+    assert (refused.reason, refused.message) == (fatal.reason, fatal.message)
+    assert refused.target == fnv1.TARGET_COMPOSITE_AND_CLAIM

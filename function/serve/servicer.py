@@ -7,13 +7,17 @@ from crossplane.function import logging, response
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
-from function.compose import Outcome, Request, compose
+from function.compose import Outcome, Request, Result, compose
 from function.render.table import TABLE_NAME
 from function.safety.guards import carried_forward
 from function.serve.cache import ResponseCache
 from function.serve.structs import LazyResources, Omit, fill_struct, struct_to_dict
 
 __all__ = ["FunctionRunner"]
+
+# The condition on the composite and its claim that says whether the function took
+# the spec: False with the Fatal's reason and message, True otherwise.
+ACCEPTED_CONDITION = "SpecAccepted"
 
 _SEVERITY = {
     "Fatal": fnv1.SEVERITY_FATAL,
@@ -47,7 +51,20 @@ def write_outcome(outcome: Outcome, rsp: fnv1.RunFunctionResponse) -> None:
                 target=fnv1.TARGET_COMPOSITE_AND_CLAIM,
             )
         )
-    if outcome.fatal:
+    # Crossplane (2.2.1, seen by make e2e) shows a Fatal result only in the XR's
+    # Synced condition, never on the claim; a condition aimed at both is shown on
+    # both, even in the response that carries the Fatal, and clears once accepted.
+    fatal = next((r for r in outcome.results if r.severity == "Fatal"), None)
+    rsp.conditions.append(
+        fnv1.Condition(
+            type=ACCEPTED_CONDITION,
+            status=fnv1.STATUS_CONDITION_FALSE if fatal else fnv1.STATUS_CONDITION_TRUE,
+            reason=(fatal.reason or "Refused") if fatal else "Accepted",
+            message=fatal.message if fatal else None,
+            target=fnv1.TARGET_COMPOSITE_AND_CLAIM,
+        )
+    )
+    if fatal:
         # Desired state stays exactly as the request had it: Crossplane applies nothing.
         return
     xr = rsp.desired.composite
@@ -95,14 +112,8 @@ class FunctionRunner(grpcv1.FunctionRunnerServiceServicer):
             outcome = compose(to_request(req))
         except Exception as exc:
             self.log.error("cannot compose", tag=req.meta.tag, error=repr(exc))
-            rsp.results.append(
-                fnv1.Result(
-                    severity=fnv1.SEVERITY_FATAL,
-                    message=f"internal error, please report it: cannot compose table: {exc!r}",
-                    reason="InternalError",
-                    target=fnv1.TARGET_COMPOSITE_AND_CLAIM,
-                )
-            )
+            message = f"internal error, please report it: cannot compose table: {exc!r}"
+            write_outcome(Outcome(results=[Result("Fatal", message, "InternalError")]), rsp)
             keep_observed_table(req, rsp)
             return rsp  # not kept: an internal error may not recur
         write_outcome(outcome, rsp)
