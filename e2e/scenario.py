@@ -34,7 +34,11 @@ WAIT = 90.0
 
 
 def example(path: str) -> dict[str, Any]:
-    return dict(yaml.safe_load((ROOT / "examples" / path).read_text()))
+    doc = dict(yaml.safe_load((ROOT / "examples" / path).read_text()))
+    # An XR twin may carry the uid Crossplane gave it; the API server refuses one
+    # on create ("uid mismatch").
+    doc.get("metadata", {}).pop("uid", None)
+    return doc
 
 
 def ensure_namespace(kube: Kube, name: str) -> None:

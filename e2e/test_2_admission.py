@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from function.rules import RULES
-from function.xrd import CEL_RULES
 
 from e2e.kube import Rest
+from function.api.rules import RULES
+from function.generate.cel import CEL_RULES
 from tests.admission import admit
 from tests.support import load_yaml
 from tests.test_admission import (

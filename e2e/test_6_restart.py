@@ -20,7 +20,9 @@ DOWN_SECONDS = 10
 def test_function_restart_deletes_nothing(kube: Kube, state: State) -> None:
     scenario.apply(kube, scenario.claim_of("minimal/claim.yaml", "sessions", NS))
     xr = scenario.xr_name_of_claim(kube, "sessions", NS)
-    table = scenario.wait_composed(kube, xr, {"table"})["table"]
+    observing = scenario.wait_composed(kube, xr, {"table"})["table"]
+    # Observe first: the name is free, so the function manages the Table.
+    table = scenario.managed_after_absent(kube, observing)
 
     crossplane.stop_function(state)
     try:
