@@ -52,20 +52,18 @@ def observed(mr: dict[str, Any]) -> dict[str, Any]:
     return at
 
 
+# The conditions upjet writes once the external resource exists and is in sync.
+READY = [
+    {"type": "Ready", "status": "True", "reason": "Available", "lastTransitionTime": NOW},
+    {"type": "Synced", "status": "True", "reason": "ReconcileSuccess", "lastTransitionTime": NOW},
+]
+
+
 def make_ready(kube: Kube, mr: dict[str, Any]) -> None:
-    conditions = [
-        {"type": "Ready", "status": "True", "reason": "Available", "lastTransitionTime": NOW},
-        {
-            "type": "Synced",
-            "status": "True",
-            "reason": "ReconcileSuccess",
-            "lastTransitionTime": NOW,
-        },
-    ]
     kube.patch_status(
         resource_name(mr),
         mr["metadata"]["name"],
-        {"status": {"atProvider": observed(mr), "conditions": conditions}},
+        {"status": {"atProvider": observed(mr), "conditions": READY}},
         mr["metadata"].get("namespace"),
     )
 
