@@ -11,8 +11,6 @@ Available itself (see crossplane.py).
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import json
 import shutil
 import ssl
@@ -21,11 +19,10 @@ from pathlib import Path
 
 import yaml
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 
 from e2e import hosts, procs
+from tests import certs
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".tools" / "bin"
@@ -67,86 +64,35 @@ class State:
         return cls(state_dir, data["pids"], data["ports"], data.get("extra", {}))
 
 
-def _key() -> ec.EllipticCurvePrivateKey:
-    return ec.generate_private_key(ec.SECP256R1())
-
-
-def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-
-
-def _cert(
-    subject: x509.Name,
-    key: ec.EllipticCurvePrivateKey,
-    issuer: tuple[x509.Name, ec.EllipticCurvePrivateKey] | None = None,
-    *,
-    ca: bool = False,
-    sans: list[x509.GeneralName] | None = None,
-    usage: list[x509.ObjectIdentifier] | None = None,
-) -> x509.Certificate:
-    now = datetime.datetime.now(datetime.UTC)
-    issuer_name, issuer_key = issuer or (subject, key)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=7))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if sans:
-        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
-    if usage:
-        builder = builder.add_extension(x509.ExtendedKeyUsage(usage), critical=False)
-    return builder.sign(issuer_key, hashes.SHA256())
-
-
-def _name(cn: str, org: str | None = None) -> x509.Name:
-    attrs = [x509.NameAttribute(NameOID.COMMON_NAME, cn)]
-    if org:
-        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, org))
-    return x509.Name(attrs)
-
-
 def write_pki(pki: Path) -> None:
     pki.mkdir(parents=True, exist_ok=True)
-    ca_key = _key()
-    ca_name = _name("function-aws-dynamodb-e2e-ca")
-    ca = _cert(ca_name, ca_key, ca=True)
-    serving_key = _key()
-    serving = _cert(
-        _name("kube-apiserver"),
+    ca_key = certs.key()
+    ca_name = certs.name("function-aws-dynamodb-e2e-ca")
+    ca = certs.cert(ca_name, ca_key, ca=True)
+    serving_key = certs.key()
+    serving = certs.cert(
+        certs.name("kube-apiserver"),
         serving_key,
         (ca_name, ca_key),
-        sans=[
-            x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-            x509.DNSName("localhost"),
-            x509.DNSName("kubernetes.default.svc"),
-        ],
-        usage=[x509.oid.ExtendedKeyUsageOID.SERVER_AUTH],
+        sans=[*certs.LOOPBACK, x509.DNSName("kubernetes.default.svc")],
+        usage=[certs.SERVER_AUTH],
     )
-    admin_key = _key()
-    admin = _cert(
-        _name("e2e-admin", "system:masters"),
+    admin_key = certs.key()
+    admin = certs.cert(
+        certs.name("e2e-admin", "system:masters"),
         admin_key,
         (ca_name, ca_key),
-        usage=[x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH],
+        usage=[certs.CLIENT_AUTH],
     )
-    sa_key = _key()
+    sa_key = certs.key()
     pem = serialization.Encoding.PEM
     files = {
         "ca.crt": ca.public_bytes(pem),
         "apiserver.crt": serving.public_bytes(pem),
-        "apiserver.key": _pem_key(serving_key),
+        "apiserver.key": certs.pem_key(serving_key),
         "admin.crt": admin.public_bytes(pem),
-        "admin.key": _pem_key(admin_key),
-        "sa.key": _pem_key(sa_key),
+        "admin.key": certs.pem_key(admin_key),
+        "sa.key": certs.pem_key(sa_key),
         "sa.pub": sa_key.public_key().public_bytes(
             pem, serialization.PublicFormat.SubjectPublicKeyInfo
         ),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import os
 import signal
 import subprocess
@@ -19,13 +18,10 @@ import grpc
 import pytest
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from function.offline import build_request
 from function.serve.structs import to_struct
+from tests import certs
 from tests.support import EXAMPLES, FIXTURES, load_yaml, serve_subprocess, wait_for_channel
 
 MB = 1024 * 1024
@@ -129,77 +125,43 @@ def test_depth_beyond_protobufs_limit_is_refused_before_the_function_runs(
 
 # -- mTLS ---------------------------------------------------------------------
 
-
-def _key() -> ec.EllipticCurvePrivateKey:
-    return ec.generate_private_key(ec.SECP256R1())
-
-
-def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-
-
-def _pem(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.PEM)
+VALID_FOR = datetime.timedelta(hours=1)
 
 
 class Authority:
     """A throwaway CA that signs server and client certificates."""
 
-    def __init__(self, name: str) -> None:
-        self.key = _key()
-        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-        self.name = subject
-        self.cert = (
-            self._builder(subject, self.key.public_key())
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(self.key, hashes.SHA256())
-        )
-
-    def _builder(self, subject: x509.Name, public_key: Any) -> x509.CertificateBuilder:
-        now = datetime.datetime.now(datetime.UTC)
-        return (
-            x509.CertificateBuilder()
-            .subject_name(subject)
-            .issuer_name(getattr(self, "name", subject))
-            .public_key(public_key)
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(hours=1))
-        )
+    def __init__(self, common_name: str) -> None:
+        self.key = certs.key()
+        self.name = certs.name(common_name)
+        self.cert = certs.cert(self.name, self.key, ca=True, valid_for=VALID_FOR)
 
     def issue(self, common_name: str, server: bool) -> tuple[bytes, bytes]:
         """A PEM certificate and key for a server (loopback names) or a client."""
-        key = _key()
-        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-        builder = self._builder(subject, key.public_key()).add_extension(
-            x509.BasicConstraints(ca=False, path_length=None), critical=True
+        key = certs.key()
+        issued = certs.cert(
+            certs.name(common_name),
+            key,
+            (self.name, self.key),
+            sans=certs.LOOPBACK if server else None,
+            usage=[certs.SERVER_AUTH if server else certs.CLIENT_AUTH],
+            valid_for=VALID_FOR,
         )
-        usage = (
-            x509.ExtendedKeyUsageOID.SERVER_AUTH if server else x509.ExtendedKeyUsageOID.CLIENT_AUTH
-        )
-        builder = builder.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
-        if server:
-            names = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
-        return _pem(builder.sign(self.key, hashes.SHA256())), _pem_key(key)
+        return certs.pem(issued), certs.pem_key(key)
 
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The layout Crossplane mounts: tls.crt, tls.key and the callers' ca.crt."""
-    certs = tmp_path_factory.mktemp("tls")
+    tls_dir = tmp_path_factory.mktemp("tls")
     ca, other = Authority("crossplane-root-ca"), Authority("someone-else")
     server_crt, server_key = ca.issue("function-aws-dynamodb", server=True)
-    (certs / "tls.crt").write_bytes(server_crt)
-    (certs / "tls.key").write_bytes(server_key)
-    (certs / "ca.crt").write_bytes(_pem(ca.cert))
+    (tls_dir / "tls.crt").write_bytes(server_crt)
+    (tls_dir / "tls.key").write_bytes(server_key)
+    (tls_dir / "ca.crt").write_bytes(certs.pem(ca.cert))
     return {
-        "dir": certs,
-        "ca": _pem(ca.cert),
+        "dir": tls_dir,
+        "ca": certs.pem(ca.cert),
         "client": ca.issue("crossplane", server=False),
         "stranger": other.issue("crossplane", server=False),
     }
