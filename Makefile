@@ -106,3 +106,6 @@ FORCE:
 
 # The end-to-end harness on a real control plane (docs/e2e.md); after TOOLS_BIN and tools.
 include e2e/e2e.mk
+
+# The real provider for `make e2e-aws`, pruned and patched (tools/provider/); opt-in.
+include tools/provider/provider.mk
