@@ -39,11 +39,15 @@ from function.render.contribution import Contribution
 from function.render.create_source import keep_create_sources
 from function.render.insights import insights_contribution
 from function.render.observed import read_observed_table
-from function.render.replicas import replica_autoscaling_contribution, replica_blocks
+from function.render.replicas import (
+    replica_autoscaling_contribution,
+    replica_blocks,
+    replica_recovery_warnings,
+)
 from function.render.resource_policy import resource_policy_contribution, table_arn
 from function.render.status import connection_details, ready_in, table_outputs
 from function.render.table import TABLE_NAME, render_table
-from function.render.throughput import hold_table_warm_throughput, mirror_gsi_warm_throughput
+from function.render.throughput import hold_gsi_warm_throughput, hold_table_warm_throughput
 from function.safety.antipatterns import anti_pattern_warnings
 from function.safety.guards import TableShape, check_table_change, keep_table_identity, table_shape
 from function.safety.ownership import (
@@ -130,8 +134,9 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
         table["spec"]["forProvider"]["replica"] = replicas
     # What the table was created from stays as it was (render/create_source.py).
     warnings = keep_create_sources(table, observed.get(TABLE_NAME))
-    mirror_gsi_warm_throughput(table, observed.get(TABLE_NAME))
     warnings += hold_table_warm_throughput(table, observed.get(TABLE_NAME))
+    warnings += hold_gsi_warm_throughput(table, observed.get(TABLE_NAME), ctx.spec)
+    warnings += replica_recovery_warnings(ctx)
     return Contribution(resources={TABLE_NAME: table}, pending=waiting, warnings=warnings)
 
 

@@ -87,6 +87,36 @@ CASES: list[Case] = [
         ("tests/fixtures/golden/foreign-table-observed.yaml",),
         reason="the claim names another team's existing table: refused, nothing of it shown",
     ),
+    # Issue 21's reproducers (tests/fixtures/interplay/, tests/test_interplay.py).
+    Case(
+        "interplay-gsi-warm-throughput",
+        "tests/fixtures/interplay/gsi-warm-throughput/xr.yaml",
+        ("tests/fixtures/interplay/gsi-warm-throughput/observed.yaml",),
+        reason="AWS raised an index's warm throughput above the claim's: held at AWS's, a Warning",
+    ),
+    Case(
+        "interplay-insights-mode",
+        "tests/fixtures/interplay/insights-mode/xr.yaml",
+        ("tests/fixtures/interplay/insights-mode/observed.yaml",),
+        reason="contributor insights modes changed: each keeps its mode, a Warning says how",
+    ),
+    Case(
+        "interplay-warm-baseline",
+        "tests/fixtures/interplay/warm-baseline/xr.yaml",
+        reason="warm throughput exactly at AWS's baseline: refused, naming both fields",
+    ),
+    Case(
+        "interplay-global-table",
+        "tests/fixtures/interplay/global-table/xr.yaml",
+        ("examples/global/observed",),
+        reason="write schedules in every region; replicas keep 35 days of recovery: a Warning",
+    ),
+    Case(
+        "interplay-scheduled-max-change",
+        "tests/fixtures/interplay/scheduled-max-change/xr.yaml",
+        ("examples/scheduled/observed",),
+        reason="maxCapacity raised on a scheduled dimension no schedule sets: a Warning",
+    ),
 ]
 
 

@@ -214,17 +214,24 @@ def test_on_demand_and_warm_throughput_on_the_table_and_each_index(namespaced: b
 
 
 def test_an_index_without_warm_throughput_gets_what_aws_reports_not_an_update_loop() -> None:
-    reported = {"readUnitsPerSecond": 12000, "writeUnitsPerSecond": 4000}
+    # AWS reports no warm throughput at exactly 12000/4000 (the provider's flatten).
+    reported = {"readUnitsPerSecond": 20000, "writeUnitsPerSecond": 5000}
     at_provider = {
         "globalSecondaryIndex": [
             {"name": "by-g", "warmThroughput": {**reported, "status": "ACTIVE"}},
-            {"name": "by-h", "warmThroughput": {"readUnitsPerSecond": 14000}},
+            {
+                "name": "by-h",
+                "warmThroughput": {"readUnitsPerSecond": 12500, "writeUnitsPerSecond": 4000},
+            },
         ]
     }
     observed = {"table": ready_table(render(THROUGHPUT), at_provider)}
-    by_g, by_h = table_fp(render(THROUGHPUT, observed))["globalSecondaryIndex"]
+    outcome = render(THROUGHPUT, observed)
+    by_g, by_h = table_fp(outcome)["globalSecondaryIndex"]
     assert by_g["warmThroughput"] == reported  # mirrored: no diff for the provider to chase
-    assert by_h["warmThroughput"] == {"readUnitsPerSecond": 13000}  # the claim's own wins
+    # The claim's read (above AWS's) wins; the write it leaves out is AWS's, not 0.
+    assert by_h["warmThroughput"] == {"readUnitsPerSecond": 13000, "writeUnitsPerSecond": 4000}
+    assert not [r for r in outcome.results if r.severity == "Warning"]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ from function.api.limits import (
     ALARM_EVALUATION_WINDOW_MAX,
     ALARM_PERIOD_STEP,
     RESOURCE_POLICY_MAX_BYTES,
+    WARM_READ_MIN,
+    WARM_WRITE_MIN,
 )
 from function.api.rule import FUNCTION_ONLY_INPUT as _INPUT
 from function.api.rule import FUNCTION_ONLY_OBSERVED as _OBSERVED
@@ -161,6 +163,16 @@ FEATURE_RULES: tuple[Rule, ...] = (
         "on_demand_units_valid",
         "maxReadRequestUnits and maxWriteRequestUnits must be at least 1, or -1 to remove a limit",
         "aws",
+    ),
+    # Warm throughput (function/api/table_options.py, docs/table-options.md).
+    Rule(
+        "warm_throughput_above_baseline",
+        f"warmThroughput must ask for more than AWS's baseline in at least one dimension "
+        f"(readUnitsPerSecond above {WARM_READ_MIN} or writeUnitsPerSecond above "
+        f"{WARM_WRITE_MIN}): every table and index has the baseline already, and the "
+        f"provider reports no warm throughput at exactly {WARM_READ_MIN}/{WARM_WRITE_MIN}, "
+        "so asking for it would update the table on every poll",
+        "function",
     ),
     # Resource-based policy (function/api/resource_policy.py).
     Rule(

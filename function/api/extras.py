@@ -158,17 +158,22 @@ class OnDemandThroughput(Model):
 
 
 class WarmThroughput(Model):
-    """Throughput the table or index can take at once, without scaling first."""
+    """Throughput the table or index can take at once, without scaling first.
+
+    One of the two numbers must be above AWS's baseline (warm_throughput_above_baseline).
+    """
 
     read_units_per_second: int | None = Field(
         default=None,
         alias="readUnitsPerSecond",
         ge=WARM_READ_MIN,
-        description=f"Read units per second, at least {WARM_READ_MIN} (AWS's baseline).",
+        description=f"Read units per second, at least {WARM_READ_MIN} (AWS's baseline); "
+        "this or writeUnitsPerSecond above it.",
     )
     write_units_per_second: int | None = Field(
         default=None,
         alias="writeUnitsPerSecond",
         ge=WARM_WRITE_MIN,
-        description=f"Write units per second, at least {WARM_WRITE_MIN} (AWS's baseline).",
+        description=f"Write units per second, at least {WARM_WRITE_MIN} (AWS's baseline); "
+        "this or readUnitsPerSecond above it.",
     )

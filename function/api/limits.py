@@ -163,7 +163,9 @@ S3_KEY_PREFIX_MAX = 1024
 ACCOUNT_ID_PATTERN = r"^\d{12}$"
 MAX_CSV_HEADERS = 255
 
-# Warm throughput: AWS's baseline for every table and index, and the least one may ask for.
+# Warm throughput: AWS's baseline for every table and index, and the least each number may
+# be. A claim must ask for more in one dimension (warm_throughput_above_baseline): the
+# provider reports nothing at exactly the baseline (flattenTableWarmThroughput).
 WARM_READ_MIN = 12_000
 WARM_WRITE_MIN = 4_000
 

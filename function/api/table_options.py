@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from function.api.extras import OnDemandThroughput
+from function.api.extras import OnDemandThroughput, WarmThroughput
+from function.api.limits import WARM_READ_MIN, WARM_WRITE_MIN
 from function.api.rules import Violation
 from function.api.spec import AwsDynamodbSpec
 from function.api.validation import Check, violation
@@ -19,6 +20,7 @@ __all__ = [
     "check_create_sources",
     "check_on_demand_throughput",
     "check_pitr_period",
+    "check_warm_throughput",
 ]
 
 
@@ -90,8 +92,33 @@ def check_on_demand_throughput(spec: AwsDynamodbSpec) -> Iterator[Violation]:
                 yield violation(f"{path}.{name}", "on_demand_units_valid")
 
 
+def _warm(spec: AwsDynamodbSpec) -> Iterator[tuple[str, WarmThroughput]]:
+    if spec.warm_throughput is not None:
+        yield "spec.warmThroughput", spec.warm_throughput
+    for i, gsi in enumerate(spec.global_secondary_indexes):
+        if gsi.warm_throughput is not None:
+            yield f"spec.globalSecondaryIndexes[{i}].warmThroughput", gsi.warm_throughput
+
+
+def check_warm_throughput(spec: AwsDynamodbSpec) -> Iterator[Violation]:
+    """Warm throughput that asks for more than AWS's baseline, or nothing at all.
+
+    The provider's flattenTableWarmThroughput and flattenGSIWarmThroughput
+    report no warm throughput at exactly 12000/4000 (terraform-provider-aws
+    internal/service/dynamodb/table.go), while a configured block stays in the
+    diff, so a claim asking for the baseline would update the table forever.
+    """
+    for path, warm in _warm(spec):
+        read, write = warm.read_units_per_second, warm.write_units_per_second
+        if read is None and write is None:
+            continue  # an empty block renders nothing
+        if (read or 0) <= WARM_READ_MIN and (write or 0) <= WARM_WRITE_MIN:
+            yield violation(path, "warm_throughput_above_baseline")
+
+
 TABLE_OPTION_CHECKS: list[Check] = [
     check_on_demand_throughput,
+    check_warm_throughput,
     check_pitr_period,
     check_contributor_insights_mode,
     check_create_sources,

@@ -18,6 +18,8 @@ from function.api.limits import (
     TAG_KEY_MAX,
     TAG_RESERVED_PREFIXES_EXACT,
     TAG_VALUE_MAX,
+    WARM_READ_MIN,
+    WARM_WRITE_MIN,
 )
 from function.api.rules import RULES
 from function.api.validation import KMS_ARN
@@ -235,6 +237,16 @@ CEL_RULES: tuple[CelRule, ...] = (
             "(!has(self.maxWriteRequestUnits) || self.maxWriteRequestUnits != 0)",
         )
         for at in ("spec.onDemandThroughput", "spec.globalSecondaryIndexes[].onDemandThroughput")
+    ),
+    *(
+        CelRule(
+            "warm_throughput_above_baseline",
+            at,
+            "(!has(self.readUnitsPerSecond) && !has(self.writeUnitsPerSecond)) || "
+            f"(has(self.readUnitsPerSecond) && self.readUnitsPerSecond > {WARM_READ_MIN}) || "
+            f"(has(self.writeUnitsPerSecond) && self.writeUnitsPerSecond > {WARM_WRITE_MIN})",
+        )
+        for at in ("spec.warmThroughput", "spec.globalSecondaryIndexes[].warmThroughput")
     ),
     CelRule(
         "create_source_exclusive",

@@ -22,6 +22,7 @@ from function.render.context import RenderContext
 from function.render.contribution import Contribution
 from function.render.names import index_slug, scope
 from function.render.scheduled_scaling import (
+    bounds_left_behind,
     hand_bounds_to_schedules,
     render_scheduled_action,
     schedule_name,
@@ -38,6 +39,7 @@ __all__ = [
     "render_scaling_policy",
     "resource_id",
     "scalable_dimension",
+    "scaling_ref",
     "target_name",
 ]
 
@@ -68,7 +70,7 @@ def scalable_dimension(index: str | None, dim: Dimension) -> str:
     return f"dynamodb:{kind}:{_UNITS[dim]}"
 
 
-def _scaling_ref(ctx: RenderContext, scaled: Scaled, dim: Dimension) -> dict[str, Any]:
+def scaling_ref(ctx: RenderContext, scaled: Scaled, dim: Dimension) -> dict[str, Any]:
     return {
         "resourceId": resource_id(ctx.table_name, scaled.index),
         "scalableDimension": scalable_dimension(scaled.index, dim),
@@ -81,13 +83,13 @@ def render_scalable_target(
 ) -> dict[str, Any]:
     """The ScalableTarget: which capacity the autoscaler may move, and how far.
 
-    ``scheduled``: whether the dimension's schedules run on this target (in the
-    table's own region, not in replica regions).
+    ``scheduled``: whether the dimension's schedules run on this target (always
+    in the table's own region; in a replica region, for writes only).
     """
     target = ctx.skeleton(TARGET)
     fp = target["spec"]["forProvider"]
     settings = scaled.scaling(dim)
-    fp.update(_scaling_ref(ctx, scaled, dim))
+    fp.update(scaling_ref(ctx, scaled, dim))
     fp["minCapacity"] = settings.min_capacity
     fp["maxCapacity"] = settings.max_capacity
     if ctx.spec.tags:
@@ -105,7 +107,7 @@ def render_scaling_policy(ctx: RenderContext, scaled: Scaled, dim: Dimension) ->
     fp = policy["spec"]["forProvider"]
     settings = scaled.scaling(dim)
     fp["policyType"] = POLICY_TYPE
-    fp.update(_scaling_ref(ctx, scaled, dim))
+    fp.update(scaling_ref(ctx, scaled, dim))
     fp["targetTrackingScalingPolicyConfiguration"] = {
         "predefinedMetricSpecification": {"predefinedMetricType": _METRIC[dim]},
         "targetValue": settings.target_utilization,
@@ -185,6 +187,7 @@ def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) ->
                     waiting_for_table = True
                 continue
             out.resources[t_name] = render_scalable_target(ctx, unit, dim)
+            out.warnings.extend(bounds_left_behind(ctx, unit, dim, t_name, observed.get(t_name)))
             if ready_in(observed, t_name) or p_name in observed:
                 out.resources[p_name] = render_scaling_policy(ctx, unit, dim)
             else:
@@ -192,7 +195,7 @@ def autoscaling_contribution(ctx: RenderContext, observed: Mapping[str, Any]) ->
             for schedule in schedules_for(unit, dim):
                 s_name = schedule_name(unit.index, dim, schedule.name)
                 if ready_in(observed, t_name) or s_name in observed:
-                    ref = _scaling_ref(ctx, unit, dim)
+                    ref = scaling_ref(ctx, unit, dim)
                     out.resources[s_name] = render_scheduled_action(ctx, ref, dim, schedule)
                 else:
                     out.pending.append(f"{s_name} waits for {t_name} to be ready")

@@ -8,6 +8,14 @@ region appended: ``table-read-target-eu-west-1``. AWS keeps a global table's
 write autoscaling settings in step across regions; composing them per region
 says the same numbers again, and the read settings exist only this way.
 
+Write schedules therefore run in every region: a replica's write Target whose
+dimension has schedules hands its bounds to them (``initProvider``) and gets
+the same ScheduledActions, ``table-write-schedule-peak-eu-west-1``. Were they
+only in the table's own region, the replica Targets' ``forProvider`` bounds
+would set back, at every poll, what the schedule and AWS's write sync had just
+moved: the regions would fight. Read schedules stay in the table's own region
+(read capacity is each region's own; docs/autoscaling.md).
+
 Two waits, both sticky like every other one (a resource or replica once
 observed keeps being rendered, or Crossplane would delete it):
 
@@ -29,16 +37,24 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from function.api.limits import PITR_PERIOD_DEFAULT
 from function.api.replicas import ReplicaSettings, replica_settings
 from function.render.autoscaling import (
     policy_name,
     render_scalable_target,
     render_scaling_policy,
+    scaling_ref,
     target_name,
 )
 from function.render.capacity import still_on_demand
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
+from function.render.scheduled_scaling import (
+    bounds_left_behind,
+    render_scheduled_action,
+    schedule_name,
+    schedules_for,
+)
 from function.render.status import at_provider, ready_in
 from function.render.table import TABLE_NAME
 
@@ -47,6 +63,7 @@ __all__ = [
     "regional_name",
     "replica_autoscaling_contribution",
     "replica_blocks",
+    "replica_recovery_warnings",
 ]
 
 _NAME_MAX = 63
@@ -101,6 +118,29 @@ def _block(replica: ReplicaSettings) -> dict[str, Any]:
     return out
 
 
+def replica_recovery_warnings(ctx: RenderContext) -> list[str]:
+    """Replicas keep AWS's 35-day recovery window whatever the table's is: say so.
+
+    The provider enables a replica's point-in-time recovery with no period
+    (``updatePITR(..., nil, region, ...)`` in terraform-provider-aws
+    ``internal/service/dynamodb/table.go``, on creating a replica and on
+    changing its recovery), and the replica block has no period field, so AWS
+    applies its default window there.
+    """
+    period = ctx.spec.point_in_time_recovery_period_days
+    if not ctx.spec.point_in_time_recovery_enabled or period in (None, PITR_PERIOD_DEFAULT):
+        return []
+    regions = [r.region for r in replica_settings(ctx.spec) if r.point_in_time_recovery]
+    if not regions:
+        return []
+    return [
+        f"spec.pointInTimeRecoveryPeriodDays: the replicas in {', '.join(regions)} keep "
+        f"{PITR_PERIOD_DEFAULT} days of point-in-time recovery, not {period}: the provider "
+        "enables a replica's recovery without a period, so AWS's default applies there "
+        "(docs/table-options.md)"
+    ]
+
+
 def replica_blocks(
     ctx: RenderContext, observed: Mapping[str, Any]
 ) -> tuple[list[dict[str, Any]], list[str]]:
@@ -134,7 +174,7 @@ def replica_blocks(
 def replica_autoscaling_contribution(
     ctx: RenderContext, observed: Mapping[str, Any]
 ) -> Contribution:
-    """Targets and Policies of every autoscaled table and GSI, in every replica region."""
+    """Targets, Policies and write schedules of each autoscaled table and GSI, per replica."""
     out = Contribution()
     if not ctx.autoscaled or not ctx.spec.replicas:
         return out
@@ -156,16 +196,29 @@ def replica_autoscaling_contribution(
                     # An index missing everywhere is the primary region's to report.
                     waiting = waiting or region not in active
                     continue
-                # Schedules run in the table's own region only (docs/autoscaling.md).
-                target = render_scalable_target(ctx, unit, dim, scheduled=False)
+                # Write schedules run in every region, read schedules in the table's own.
+                scheduled = dim == "write"
+                target = render_scalable_target(ctx, unit, dim, scheduled=scheduled)
                 target["spec"]["forProvider"]["region"] = region
                 out.resources[t_name] = target
+                if scheduled:
+                    drift = bounds_left_behind(ctx, unit, dim, t_name, observed.get(t_name))
+                    out.warnings.extend(drift)
                 if ready_in(observed, t_name) or p_name in observed:
                     policy = render_scaling_policy(ctx, unit, dim)
                     policy["spec"]["forProvider"]["region"] = region
                     out.resources[p_name] = policy
                 else:
                     out.pending.append(f"{p_name} waits for {t_name} to be ready")
+                for schedule in schedules_for(unit, dim) if scheduled else []:
+                    s_name = regional_name(schedule_name(unit.index, dim, schedule.name), region)
+                    if ready_in(observed, t_name) or s_name in observed:
+                        ref = scaling_ref(ctx, unit, dim)
+                        action = render_scheduled_action(ctx, ref, dim, schedule)
+                        action["spec"]["forProvider"]["region"] = region
+                        out.resources[s_name] = action
+                    else:
+                        out.pending.append(f"{s_name} waits for {t_name} to be ready")
         if waiting and ready_in(observed, TABLE_NAME):
             out.pending.append(
                 f"autoscaling in {region} waits for the replica there to be active "

@@ -24,8 +24,10 @@ from function.render.apis import SCHEDULED_ACTION
 from function.render.context import RenderContext
 from function.render.names import scope
 from function.render.policies import ALL_ACTIONS
+from function.render.status import at_provider
 
 __all__ = [
+    "bounds_left_behind",
     "hand_bounds_to_schedules",
     "render_scheduled_action",
     "schedule_name",
@@ -57,6 +59,55 @@ def hand_bounds_to_schedules(target: dict[str, Any], scaled: Scaled, dim: Dimens
     fp = spec["forProvider"]
     spec["initProvider"] = {k: fp.pop(k) for k in ("minCapacity", "maxCapacity")}
     spec["managementPolicies"] = [a for a in ALL_ACTIONS if a != "LateInitialize"]
+
+
+def _number(value: Any) -> int | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    return int(value) if ok else None
+
+
+def bounds_left_behind(
+    ctx: RenderContext, scaled: Scaled, dim: Dimension, name: str, observed_target: Any
+) -> list[str]:
+    """A scheduled Target's bound the claim changed but no schedule of it ever sets.
+
+    Such a bound lives in ``initProvider``, which upjet applies only when it
+    registers the Target, so AWS keeps the old number for good; unlike a
+    minimum a recurring schedule restores, nothing will ever apply it.
+    """
+    if not schedules_for(scaled, dim):
+        return []
+    now = at_provider(observed_target)
+    settings = scaled.scaling(dim)
+    bounds = [s.read if dim == "read" else s.write for s in schedules_for(scaled, dim)]
+    sets = {
+        key
+        for b in bounds
+        if b is not None
+        for key, value in (("minCapacity", b.min_capacity), ("maxCapacity", b.max_capacity))
+        if value is not None
+    }
+    where = (
+        "spec.autoScaling"
+        if scaled.index is None
+        else "spec.globalSecondaryIndexes"
+        f"[{[g.name for g in ctx.spec.global_secondary_indexes].index(scaled.index)}].autoScaling"
+    )
+    out = []
+    for key, want in (
+        ("minCapacity", settings.min_capacity),
+        ("maxCapacity", settings.max_capacity),
+    ):
+        have = _number(now.get(key))
+        if key in sets or have is None or have == want:
+            continue
+        out.append(
+            f"{where}.{dim}.{key}: {name} keeps {key} {have} in AWS, not {want}: a scheduled "
+            f"Target's bounds are applied only when it is registered and then moved by its "
+            f"schedules, and none of them sets {key}; add a schedule that sets it (a one-off "
+            f"at(...) will do), or remove the {dim} schedules until the Target has it"
+        )
+    return out
 
 
 def render_scheduled_action(
