@@ -19,7 +19,8 @@ FEATURE_RULES: tuple[Rule, ...] = (
     # Platform policy from the Composition's Input (function/api/tenancy.py).
     Rule(
         "region_allowed",
-        "the region must be one the platform allows (tenancy.allowedRegions)",
+        "every region the claim's data reaches (the table's, each replica's, a restore "
+        "source's) must be one the platform allows (tenancy.allowedRegions)",
         "function",
         "function",
         _INPUT,
@@ -37,6 +38,22 @@ FEATURE_RULES: tuple[Rule, ...] = (
         "aws",
         "function",
         "the table's region may come from the Composition's Input",
+    ),
+    # Where a claim's data comes from (function/api/sources.py).
+    Rule(
+        "restore_source_allowed",
+        "a claim may restore only from a table it may name: one under its prefix "
+        "(tenancy.tableNamePrefix) or one the platform lists in tenancy.restoreSources",
+        "function",
+        "function",
+        _INPUT,
+    ),
+    Rule(
+        "import_bucket_allowed",
+        "a claim may import only from an S3 bucket the platform lists in tenancy.importBuckets",
+        "function",
+        "function",
+        _INPUT,
     ),
     # Autoscaling (function/api/autoscaling.py).
     Rule(
