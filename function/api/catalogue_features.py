@@ -5,6 +5,7 @@ from __future__ import annotations
 from function.api.limits import (
     ALARM_EVALUATION_WINDOW_MAX,
     ALARM_PERIOD_STEP,
+    CROSSPLANE_MESSAGE_MAX_BYTES,
     RESOURCE_POLICY_MAX_BYTES,
 )
 from function.api.rule import FUNCTION_ONLY_INPUT as _INPUT
@@ -54,6 +55,16 @@ FEATURE_RULES: tuple[Rule, ...] = (
         "function",
         "function",
         _INPUT,
+    ),
+    # What the whole answer may weigh (function/safety/size.py).
+    Rule(
+        "answer_size_max",
+        "the resources this spec makes must fit in the "
+        f"{CROSSPLANE_MESSAGE_MAX_BYTES // 2**20} MiB Crossplane accepts from a function: "
+        "fewer indexes, schedules or alarms, or shorter tags and policies, make them smaller",
+        "function",
+        "function",
+        "the size of the answer is known only once the function has rendered it",
     ),
     # Autoscaling (function/api/autoscaling.py).
     Rule(

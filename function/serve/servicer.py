@@ -7,9 +7,11 @@ from crossplane.function import logging, response
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
+from function.api.rules import format_violations
 from function.compose import Outcome, Request, Result, compose
 from function.render.table import TABLE_NAME
 from function.safety.guards import carried_forward
+from function.safety.size import answer_too_large
 from function.serve.cache import ResponseCache
 from function.serve.structs import LazyResources, Omit, fill_struct, struct_to_dict
 
@@ -84,6 +86,27 @@ def write_outcome(outcome: Outcome, rsp: fnv1.RunFunctionResponse) -> None:
         target.ready = fnv1.READY_TRUE if composed.ready else fnv1.READY_FALSE
 
 
+def _kind(resource: fnv1.Resource) -> str:
+    kind = resource.resource.fields.get("kind")
+    return kind.string_value if kind is not None and kind.string_value else "other"
+
+
+def refuse_if_too_large(
+    req: fnv1.RunFunctionRequest, rsp: fnv1.RunFunctionResponse
+) -> fnv1.RunFunctionResponse:
+    """``rsp``, or a Fatal in its place when it is larger than Crossplane accepts."""
+    problem = answer_too_large(
+        rsp.ByteSize(), ((_kind(r), r.ByteSize()) for r in rsp.desired.resources.values())
+    )
+    if problem is None:
+        return rsp
+    refused = response.to(req)
+    message = format_violations([problem])
+    write_outcome(Outcome(results=[Result("Fatal", message, "AnswerTooLarge")]), refused)
+    keep_observed_table(req, refused)
+    return refused
+
+
 def keep_observed_table(req: fnv1.RunFunctionRequest, rsp: fnv1.RunFunctionResponse) -> None:
     """A Fatal response never lacks a Table that exists: see guards.carried_forward for why."""
     if TABLE_NAME in req.observed.resources and TABLE_NAME not in rsp.desired.resources:
@@ -119,5 +142,6 @@ class FunctionRunner(grpcv1.FunctionRunnerServiceServicer):
         write_outcome(outcome, rsp)
         if outcome.fatal:
             keep_observed_table(req, rsp)
+        rsp = refuse_if_too_large(req, rsp)
         self.cache.put(key, rsp)
         return rsp
