@@ -32,7 +32,7 @@ from function.api.tenancy import (
     name_prefix,
     policy_checks,
 )
-from function.api.validation import check_table_name, validate_spec
+from function.api.validation import check_table_name, validate_spec, violation
 from function.render.alarms import alarms_contribution
 from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
@@ -72,6 +72,9 @@ class Request:
     composite: Any
     observed: Mapping[str, Any] = field(default_factory=dict)
     input: Any = None
+    # Spec fields the edge did not convert because they are surely too large:
+    # their path and rule, each refused like any invalid field.
+    oversized: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True)
@@ -257,10 +260,11 @@ def compose(request: Request) -> Outcome:
 
     composite = read_composite(request.composite)
     parsed = parse_spec(composite.spec)
+    oversized = [violation(path, rule) for path, rule in request.oversized]
     if parsed.spec is None:
         # Name every field at fault: the cross-field problems of the parts that parsed too.
         lenient = cross_field_problems(parsed.user, parsed.violations, fn_input)
-        return _fatal("InvalidSpec", [*parsed.violations, *lenient], parsed.warnings)
+        return _fatal("InvalidSpec", [*parsed.violations, *oversized, *lenient], parsed.warnings)
 
     spec = apply_defaults(parsed.spec, fn_input)
     observed_table = request.observed.get(TABLE_NAME)
@@ -284,6 +288,7 @@ def compose(request: Request) -> Outcome:
     plan = plan_autoscaling(spec)
     alarm_plan = plan_alarms(spec, fn_input)
     problems: list[Violation] = [
+        *oversized,
         *validate_spec(
             spec,
             extra=[

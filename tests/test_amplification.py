@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from hypothesis import given
 from hypothesis import strategies as st
@@ -96,15 +97,28 @@ def test_an_answer_larger_than_crossplane_takes_is_one_fatal_naming_the_largest_
     assert len(fits.desired.resources) > 80
 
 
-def test_an_oversized_resource_policy_is_refused_for_its_size_alone(stub_v1: Stub) -> None:
-    xr = policy_xr(3400)  # 1.2 MB of statements
+@pytest.mark.parametrize(
+    ("statements", "detail"),
+    [
+        (100, f" (over {RESOURCE_POLICY_MAX_BYTES} bytes)"),  # 29 KB: the walk stops early
+        (3400, ""),  # 1.2 MB: surely too large, not even converted from protobuf
+    ],
+)
+def test_an_oversized_resource_policy_is_refused_for_its_size_alone(
+    stub_v1: Stub, statements: int, detail: str
+) -> None:
+    xr = policy_xr(statements)
     for statement in xr["spec"]["resourcePolicy"]["Statement"]:
         statement["Resource"] = "arn:aws:dynamodb:us-east-1:999988887777:table/web.payments"
+    # Every other problem is still named in the same Fatal.
+    xr["spec"] |= {"pointInTimeRecoveryEnabled": False, "pointInTimeRecoveryPeriodDays": 7}
     [message] = fatal(run(stub_v1, xr))
-    assert message == (
-        "invalid AwsDynamodb spec, 1 problem: spec.resourcePolicy: resourcePolicy may be at "
-        f"most 20 KB as JSON (over {RESOURCE_POLICY_MAX_BYTES} bytes) [resource_policy_size]"
-    )
+    assert message.startswith("invalid AwsDynamodb spec, 2 problems: ")
+    assert (
+        "spec.resourcePolicy: resourcePolicy may be at most 20 KB as JSON"
+        f"{detail} [resource_policy_size]"
+    ) in message
+    assert "spec.pointInTimeRecoveryPeriodDays: " in message
 
 
 JSON = st.recursive(

@@ -7,6 +7,7 @@ from crossplane.function import logging, response
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
+from function.api.limits import RESOURCE_POLICY_MAX_BYTES
 from function.api.rules import format_violations
 from function.compose import Outcome, Request, Result, compose
 from function.render.table import TABLE_NAME
@@ -33,12 +34,27 @@ _SEVERITY = {
 _UNREAD: Omit = {"spec": {"resourceRefs": None, "crossplane": {"resourceRefs": None}}}
 
 
+# A resourcePolicy whose Struct is larger than this is surely over AWS's limit as
+# JSON (a Struct is at most 5.5 times its compact JSON: a list of one-digit
+# numbers), so it is refused without converting it: a megabyte of policy costs
+# no more than the rest of the request.
+_POLICY_STRUCT_MAX = 6 * RESOURCE_POLICY_MAX_BYTES
+_UNREAD_POLICY: Omit = {
+    "spec": {"resourceRefs": None, "crossplane": {"resourceRefs": None}, "resourcePolicy": None}
+}
+
+
 def to_request(req: fnv1.RunFunctionRequest) -> Request:
     """The plain-data view of a RunFunctionRequest that the core reads."""
+    xr = req.observed.composite.resource
+    spec = xr.fields.get("spec")
+    policy = spec.struct_value.fields.get("resourcePolicy") if spec is not None else None
+    too_large = policy is not None and policy.ByteSize() > _POLICY_STRUCT_MAX
     return Request(
-        composite=struct_to_dict(req.observed.composite.resource, _UNREAD),
+        composite=struct_to_dict(xr, _UNREAD_POLICY if too_large else _UNREAD),
         observed=LazyResources(req.observed.resources),
         input=struct_to_dict(req.input) if req.HasField("input") else None,
+        oversized=[("spec.resourcePolicy", "resource_policy_size")] if too_large else [],
     )
 
 
