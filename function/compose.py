@@ -22,6 +22,8 @@ from function.api.replicas import replica_checks, replica_settings
 from function.api.resource_policy import check_resource_policy
 from function.api.rules import Violation, format_violations
 from function.api.scheduling import schedule_checks
+from function.api.sources import check_replica_regions_allowed, check_sources
+from function.api.spec import AwsDynamodbSpec
 from function.api.table_options import TABLE_OPTION_CHECKS
 from function.api.tenancy import (
     claim_tag_conflicts,
@@ -30,7 +32,7 @@ from function.api.tenancy import (
     name_prefix,
     policy_checks,
 )
-from function.api.validation import check_table_name, validate_spec
+from function.api.validation import check_table_name, validate_spec, violation
 from function.render.alarms import alarms_contribution
 from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
@@ -60,7 +62,7 @@ from function.safety.ownership import (
     owner_id,
     ownership_tags,
 )
-from function.safety.replicas import check_replica_changes, refusal_message
+from function.safety.replicas import check_replica_changes, observed_replicas, refusal_message
 
 __all__ = ["Composed", "Contribution", "Outcome", "Request", "Result", "compose"]
 
@@ -74,6 +76,9 @@ class Request:
     composite: Any
     observed: Mapping[str, Any] = field(default_factory=dict)
     input: Any = None
+    # Spec fields the edge did not convert because they are surely too large:
+    # their path and rule, each refused like any invalid field.
+    oversized: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True)
@@ -228,6 +233,28 @@ def guard_table(
     return True
 
 
+def _data_reach(
+    spec: AwsDynamodbSpec,
+    *,
+    fn_input: FunctionInput,
+    composite: Composite,
+    prefix: str | None,
+    decision: Decision,
+    observed_table: Any,
+) -> list[Violation]:
+    """Where the data comes from (at creation only: sources are kept) and the replicas' regions.
+
+    A replica the managed table has already keeps its region, as the table does.
+    """
+    tenancy = fn_input.tenancy
+    existing = observed_replicas(observed_table) if decision.stage is Stage.MANAGE else {}
+    problems = list(check_replica_regions_allowed(spec, tenancy, existing))
+    if decision.first_time:
+        tenant = composite.tenant is not None
+        problems += check_sources(spec, tenancy, tenant=tenant, prefix=prefix)
+    return problems
+
+
 def compose(request: Request) -> Outcome:
     """Turn an observed XAwsDynamodb into its desired managed resources."""
     fn_input, violations, _ = parse_model(FunctionInput, request.input or {}, "input")
@@ -238,10 +265,11 @@ def compose(request: Request) -> Outcome:
 
     composite = read_composite(request.composite)
     parsed = parse_spec(composite.spec)
+    oversized = [violation(path, rule) for path, rule in request.oversized]
     if parsed.spec is None:
         # Name every field at fault: the cross-field problems of the parts that parsed too.
         lenient = cross_field_problems(parsed.user, parsed.violations, fn_input)
-        return _fatal("InvalidSpec", [*parsed.violations, *lenient], parsed.warnings)
+        return _fatal("InvalidSpec", [*parsed.violations, *oversized, *lenient], parsed.warnings)
 
     spec = apply_defaults(parsed.spec, fn_input)
     observed_table = request.observed.get(TABLE_NAME)
@@ -265,6 +293,7 @@ def compose(request: Request) -> Outcome:
     plan = plan_autoscaling(spec)
     alarm_plan = plan_alarms(spec, fn_input)
     problems: list[Violation] = [
+        *oversized,
         *validate_spec(
             spec,
             extra=[
@@ -284,6 +313,14 @@ def compose(request: Request) -> Outcome:
             tenancy=fn_input.tenancy,
             namespaced=composite.namespaced,
             first_time=decision.first_time,
+        ),
+        *_data_reach(
+            spec,
+            fn_input=fn_input,
+            composite=composite,
+            prefix=prefix,
+            decision=decision,
+            observed_table=observed_table,
         ),
     ]
     if problems:

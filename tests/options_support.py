@@ -13,6 +13,13 @@ BASE: dict[str, Any] = {
     "keySchema": [{"attributeName": "pk", "keyType": "HASH"}],
 }
 
+# The platform lets tenants restore and import from what these tests use (api/sources.py).
+INPUT: dict[str, Any] = {
+    "apiVersion": "awsdynamodb.fn.project-planton.org/v1beta1",
+    "kind": "Input",
+    "tenancy": {"importBuckets": ["exports.example-corp"], "restoreSources": ["orders-prod"]},
+}
+
 
 def xr(spec: dict[str, Any], namespaced: bool = False) -> dict[str, Any]:
     meta: dict[str, Any] = {"name": "orders"}
@@ -28,7 +35,7 @@ def xr(spec: dict[str, Any], namespaced: bool = False) -> dict[str, Any]:
 
 def creating(spec: dict[str, Any], namespaced: bool = False) -> dict[str, Any]:
     """The Table once observing found no table: managed, being created, no status yet."""
-    body = compose(Request(composite=xr(spec, namespaced))).resources["table"].body
+    body = compose(Request(composite=xr(spec, namespaced), input=INPUT)).resources["table"].body
     assert body["spec"].get("managementPolicies") == ["Observe"]
     return {**body, "spec": {k: v for k, v in body["spec"].items() if k != "managementPolicies"}}
 
@@ -39,7 +46,7 @@ def render(
     """The reconcile after the first: the claim's table is known to be free, or its own."""
     if observed is None:
         observed = {"table": creating(spec, namespaced)}
-    outcome = compose(Request(composite=xr(spec, namespaced), observed=observed))
+    outcome = compose(Request(composite=xr(spec, namespaced), observed=observed, input=INPUT))
     assert not outcome.fatal, outcome.results
     return outcome
 

@@ -280,3 +280,29 @@ def test_over_grpc_each_repeated_request_gets_its_own_tag(
     for a in answers[:3]:
         a.meta.tag = "grpc-3"
         assert a == expected
+
+
+def test_one_large_answer_does_not_shrink_the_cache_for_good() -> None:
+    # Eight composites polled in turn, each coming back after the seven others:
+    # a cache of eight entries answers all of them.
+    small = _distinct(8)
+    one = len(_request().SerializeToString()) + len(
+        _run(FunctionRunner(), _request()).SerializeToString()
+    )
+    runner = FunctionRunner(ResponseCache(max_entries=8, max_bytes=12 * one))
+    _fill(runner, small)
+    assert len(runner.cache) == 8
+    # One large answer (an earlier step's large resource, passed through) evicts most of them.
+    big = _request("big")
+    big.desired.resources["large"].resource.update({"data": "x" * (4 * one)})
+    _fill(runner, [big])
+    assert len(runner.cache) < 8
+    for _ in range(3):
+        for req in small:
+            _run(runner, req)
+    # The evicted answers are kept again, the large one gave way: the cache is whole.
+    assert len(runner.cache) == 8
+    hits = runner.cache.hits
+    for req in small:
+        _run(runner, req)
+    assert runner.cache.hits == hits + 8

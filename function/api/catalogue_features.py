@@ -5,6 +5,7 @@ from __future__ import annotations
 from function.api.limits import (
     ALARM_EVALUATION_WINDOW_MAX,
     ALARM_PERIOD_STEP,
+    CROSSPLANE_MESSAGE_MAX_BYTES,
     RESOURCE_POLICY_MAX_BYTES,
     WARM_READ_MIN,
     WARM_WRITE_MIN,
@@ -21,7 +22,8 @@ FEATURE_RULES: tuple[Rule, ...] = (
     # Platform policy from the Composition's Input (function/api/tenancy.py).
     Rule(
         "region_allowed",
-        "the region must be one the platform allows (tenancy.allowedRegions)",
+        "every region the claim's data reaches (the table's, each replica's, a restore "
+        "source's) must be one the platform allows (tenancy.allowedRegions)",
         "function",
         "function",
         _INPUT,
@@ -39,6 +41,32 @@ FEATURE_RULES: tuple[Rule, ...] = (
         "aws",
         "function",
         "the table's region may come from the Composition's Input",
+    ),
+    # Where a claim's data comes from (function/api/sources.py).
+    Rule(
+        "restore_source_allowed",
+        "a claim may restore only from a table it may name: one under its prefix "
+        "(tenancy.tableNamePrefix) or one the platform lists in tenancy.restoreSources",
+        "function",
+        "function",
+        _INPUT,
+    ),
+    Rule(
+        "import_bucket_allowed",
+        "a claim may import only from an S3 bucket the platform lists in tenancy.importBuckets",
+        "function",
+        "function",
+        _INPUT,
+    ),
+    # What the whole answer may weigh (function/safety/size.py).
+    Rule(
+        "answer_size_max",
+        "the resources this spec makes must fit in the "
+        f"{CROSSPLANE_MESSAGE_MAX_BYTES // 2**20} MiB Crossplane accepts from a function: "
+        "fewer indexes, schedules or alarms, or shorter tags and policies, make them smaller",
+        "function",
+        "function",
+        "the size of the answer is known only once the function has rendered it",
     ),
     # Autoscaling (function/api/autoscaling.py).
     Rule(

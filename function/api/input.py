@@ -100,6 +100,14 @@ class FunctionInput(_Model):
         default_factory=dict,
         description="Tags added to every table; on the same key they win over a claim's.",
     )
+    claim_tags_on_every_resource: bool = Field(
+        default=False,
+        alias="claimTagsOnEveryResource",
+        description=(
+            "Copy a claim's tags onto every resource besides the Table (autoscaling targets, "
+            "alarms) too. Default: those carry only the tags above; the Table carries both."
+        ),
+    )
     defaults: Defaults = Field(default_factory=Defaults, description="Per-field defaults.")
     warnings: Warnings = Field(default_factory=Warnings, description="Advisory warnings.")
     alarms: AlarmDefaults = Field(

@@ -17,6 +17,7 @@ __all__ = [
     "ALARM_PERIOD_STEP",
     "ATTRIBUTE_NAME_MAX",
     "CAPACITY_MAX",
+    "CROSSPLANE_MESSAGE_MAX_BYTES",
     "KMS_ARN_MAX",
     "KMS_ARN_PATTERN",
     "KMS_ARN_PREFIX",
@@ -168,6 +169,13 @@ MAX_CSV_HEADERS = 255
 # provider reports nothing at exactly the baseline (flattenTableWarmThroughput).
 WARM_READ_MIN = 12_000
 WARM_WRITE_MIN = 4_000
+
+# Not an AWS limit: the largest answer Crossplane takes from a function. Crossplane
+# dials functions with grpc.NewClient and no MaxCallRecvMsgSize (v2.2.1,
+# internal/xfn/function_runner.go), so grpc-go's default applies:
+# defaultClientMaxReceiveMessageSize = 1024 * 1024 * 4 (grpc v1.80.0, clientconn.go).
+# A larger answer fails with RESOURCE_EXHAUSTED and the composite never syncs.
+CROSSPLANE_MESSAGE_MAX_BYTES = 4 * 1024 * 1024
 
 # A resource-based policy document (PutResourcePolicy), whitespace included.
 RESOURCE_POLICY_MAX_BYTES = 20 * 1024

@@ -6,6 +6,10 @@ it would not: that the policy speaks only of this table (its ARN or one of its
 indexes', or ``*``), so a claim cannot grant access to another team's table.
 Before the table exists its ARN is not known; any account's ARN of a table
 with this name in this region is accepted then, the exact ARN afterwards.
+
+The size is bounded first, by a walk that stops as soon as it has seen more
+than AWS's limit: a claim's megabyte of policy costs no more to refuse than
+20 KB, and its statements are never looked into.
 """
 
 from __future__ import annotations
@@ -28,6 +32,36 @@ _PATH = "spec.resourcePolicy"
 def policy_json(document: dict[str, Any]) -> str:
     """The document as the provider gets it: compact, keys sorted (stable between reconciles)."""
     return json.dumps(document, separators=(",", ":"), sort_keys=True)
+
+
+def _json_bytes_over(document: Any, limit: int) -> bool:
+    """Whether the document's compact JSON is surely over ``limit`` bytes.
+
+    Counts a lower bound (strings' characters, quotes, brackets and separators)
+    and stops once past ``limit``, so it reads about ``limit`` bytes of any
+    document, however large.
+    """
+    size = 0
+    stack = [document]
+    while stack:
+        if size > limit:
+            return True
+        item = stack.pop()
+        if isinstance(item, str):
+            size += len(item) + 2
+        elif isinstance(item, dict):
+            size += len(item) + 1 if item else 2
+            for key, value in item.items():
+                size += len(key) + 3
+                stack.append(value)
+                if size > limit:
+                    return True
+        elif isinstance(item, list):
+            size += len(item) + 1 if item else 2
+            stack.extend(item)
+        else:
+            size += 1
+    return size > limit
 
 
 def _arn_pattern(region: str, table_name: str, arn: str | None) -> re.Pattern[str]:
@@ -53,6 +87,9 @@ def check_resource_policy(
     """A policy object with a Statement list, about this table only, within AWS's size."""
     document = spec.resource_policy
     if document is None:
+        return
+    if _json_bytes_over(document, RESOURCE_POLICY_MAX_BYTES):
+        yield violation(_PATH, "resource_policy_size", f"over {RESOURCE_POLICY_MAX_BYTES} bytes")
         return
     statements = document.get("Statement")
     if not isinstance(statements, list) or not statements:

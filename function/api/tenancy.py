@@ -12,6 +12,8 @@ namespace. The Composition's Input may say, under ``tenancy``:
   contains; with ``-`` namespace ``shop``'s ``eu-orders`` would be namespace
   ``shop-eu``'s ``orders``.
 - ``allowedRegions``, ``kmsKeyAccounts``: where tables and their keys may be.
+- ``restoreSources``, ``importBuckets``: what a claim may copy data from
+  besides its own tables (function/api/sources.py).
 - ``adoptExistingTables``: names of existing tables this Composition may take
   over although they carry no ownership tag (a migration; never a claim field).
 
@@ -36,6 +38,8 @@ from function.api.limits import (
     OWNERSHIP_TAGS,
     PROVIDER_TAGS_CLUSTER,
     PROVIDER_TAGS_NAMESPACED,
+    S3_BUCKET_MAX,
+    TABLE_ARN_MAX,
     TAG_RESERVED_PREFIXES_EXACT,
     TAG_SYMBOLS,
 )
@@ -94,6 +98,23 @@ class Tenancy(BaseModel):
         alias="kmsKeyAccounts",
         min_length=1,
         description="AWS accounts whose KMS keys a claim may name in kmsKeyArn (default: any).",
+    )
+    restore_sources: list[Annotated[str, Field(min_length=1, max_length=TABLE_ARN_MAX)]] = Field(
+        default_factory=list,
+        alias="restoreSources",
+        description=(
+            "Tables claims and namespaced XRs may restore from besides those under their "
+            "tableNamePrefix: a table name (for restoreSourceName) or a table ARN (for "
+            "restoreSourceTableArn). Default: none."
+        ),
+    )
+    import_buckets: list[Annotated[str, Field(min_length=1, max_length=S3_BUCKET_MAX)]] = Field(
+        default_factory=list,
+        alias="importBuckets",
+        description=(
+            "S3 buckets claims and namespaced XRs may import a table from (importTable.bucket). "
+            "Default: none."
+        ),
     )
     adopt_existing_tables: list[Annotated[str, Field(min_length=1, max_length=NAME_MAX)]] = Field(
         default_factory=list,

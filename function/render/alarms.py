@@ -122,8 +122,8 @@ def render_alarm(
     # Always said, even empty: a topic dropped from the claim must leave the alarm.
     fp["alarmActions"] = list(plan.alarm_actions.arns)
     fp["okActions"] = list(plan.ok_actions.arns)
-    if ctx.spec.tags:
-        fp["tags"] = dict(ctx.spec.tags)
+    if tags := ctx.child_tags:
+        fp["tags"] = tags
     return alarm
 
 

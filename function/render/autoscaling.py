@@ -92,8 +92,8 @@ def render_scalable_target(
     fp.update(scaling_ref(ctx, scaled, dim))
     fp["minCapacity"] = settings.min_capacity
     fp["maxCapacity"] = settings.max_capacity
-    if ctx.spec.tags:
-        fp["tags"] = dict(ctx.spec.tags)
+    if tags := ctx.child_tags:
+        fp["tags"] = tags
     if scheduled:
         hand_bounds_to_schedules(target, scaled, dim)
     return target

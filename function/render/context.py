@@ -36,6 +36,17 @@ class RenderContext:
     observe_only: bool = False
 
     @property
+    def child_tags(self) -> dict[str, str]:
+        """Tags of every resource but the Table: the Input's, and the claim's only if asked.
+
+        A claim's 43 longest tags, copied onto every Target and Alarm, multiply the
+        answer's size by the number of resources; the Table always has them all.
+        """
+        if self.fn_input.claim_tags_on_every_resource:
+            return dict(self.spec.tags)
+        return dict(self.fn_input.tags)
+
+    @property
     def region(self) -> str:
         """Validation guarantees a region before anything renders."""
         return self.spec.region or ""

@@ -64,7 +64,7 @@ class ResponseCache:
         # Hashes of the composites seen last, most recent last; a collision
         # only costs a key computed in vain.
         self._seen: OrderedDict[int, None] = OrderedDict()
-        # How many entries fit: max_entries, until the byte bound says fewer.
+        # How many entries fit: max_entries, unless the byte bound says fewer (_refit).
         self._capacity = max_entries
         self.bytes = 0
         self.hits = 0
@@ -120,6 +120,22 @@ class ResponseCache:
         ):
             k, v = self._entries.popitem(last=False)
             self.bytes -= len(k) + len(v) + _ENTRY_OVERHEAD
-            self._capacity = max(1, len(self._entries) + 1)
         self._entries[key] = value
         self.bytes += size
+        self._refit()
+
+    def _refit(self) -> None:
+        """How many entries of the kept ones' typical size fit in max_bytes.
+
+        Worked out afresh on every change, from the kept entries less the largest:
+        one large answer neither shrinks the window while it is kept (the entries
+        evicted to make room for it come back, and it leaves first once it is the
+        least recently used) nor after it has left.
+        """
+        sizes = [len(k) + len(v) + _ENTRY_OVERHEAD for k, v in self._entries.items()]
+        others = len(sizes) - 1
+        if others < 1:
+            self._capacity = self.max_entries
+            return
+        typical = (self.bytes - max(sizes)) / others
+        self._capacity = max(1, min(self.max_entries, int(self.max_bytes // typical)))

@@ -7,9 +7,12 @@ from crossplane.function import logging, response
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
+from function.api.limits import RESOURCE_POLICY_MAX_BYTES
+from function.api.rules import format_violations
 from function.compose import Outcome, Request, Result, compose
 from function.render.table import TABLE_NAME
 from function.safety.guards import carried_forward
+from function.safety.size import answer_too_large
 from function.serve.cache import ResponseCache
 from function.serve.structs import LazyResources, Omit, fill_struct, struct_to_dict
 
@@ -31,12 +34,27 @@ _SEVERITY = {
 _UNREAD: Omit = {"spec": {"resourceRefs": None, "crossplane": {"resourceRefs": None}}}
 
 
+# A resourcePolicy whose Struct is larger than this is surely over AWS's limit as
+# JSON (a Struct is at most 5.5 times its compact JSON: a list of one-digit
+# numbers), so it is refused without converting it: a megabyte of policy costs
+# no more than the rest of the request.
+_POLICY_STRUCT_MAX = 6 * RESOURCE_POLICY_MAX_BYTES
+_UNREAD_POLICY: Omit = {
+    "spec": {"resourceRefs": None, "crossplane": {"resourceRefs": None}, "resourcePolicy": None}
+}
+
+
 def to_request(req: fnv1.RunFunctionRequest) -> Request:
     """The plain-data view of a RunFunctionRequest that the core reads."""
+    xr = req.observed.composite.resource
+    spec = xr.fields.get("spec")
+    policy = spec.struct_value.fields.get("resourcePolicy") if spec is not None else None
+    too_large = policy is not None and policy.ByteSize() > _POLICY_STRUCT_MAX
     return Request(
-        composite=struct_to_dict(req.observed.composite.resource, _UNREAD),
+        composite=struct_to_dict(xr, _UNREAD_POLICY if too_large else _UNREAD),
         observed=LazyResources(req.observed.resources),
         input=struct_to_dict(req.input) if req.HasField("input") else None,
+        oversized=[("spec.resourcePolicy", "resource_policy_size")] if too_large else [],
     )
 
 
@@ -84,6 +102,27 @@ def write_outcome(outcome: Outcome, rsp: fnv1.RunFunctionResponse) -> None:
         target.ready = fnv1.READY_TRUE if composed.ready else fnv1.READY_FALSE
 
 
+def _kind(resource: fnv1.Resource) -> str:
+    kind = resource.resource.fields.get("kind")
+    return kind.string_value if kind is not None and kind.string_value else "other"
+
+
+def refuse_if_too_large(
+    req: fnv1.RunFunctionRequest, rsp: fnv1.RunFunctionResponse
+) -> fnv1.RunFunctionResponse:
+    """``rsp``, or a Fatal in its place when it is larger than Crossplane accepts."""
+    problem = answer_too_large(
+        rsp.ByteSize(), ((_kind(r), r.ByteSize()) for r in rsp.desired.resources.values())
+    )
+    if problem is None:
+        return rsp
+    refused = response.to(req)
+    message = format_violations([problem])
+    write_outcome(Outcome(results=[Result("Fatal", message, "AnswerTooLarge")]), refused)
+    keep_observed_table(req, refused)
+    return refused
+
+
 def keep_observed_table(req: fnv1.RunFunctionRequest, rsp: fnv1.RunFunctionResponse) -> None:
     """A Fatal response never lacks a Table that exists: see guards.carried_forward for why."""
     if TABLE_NAME in req.observed.resources and TABLE_NAME not in rsp.desired.resources:
@@ -119,5 +158,6 @@ class FunctionRunner(grpcv1.FunctionRunnerServiceServicer):
         write_outcome(outcome, rsp)
         if outcome.fatal:
             keep_observed_table(req, rsp)
+        rsp = refuse_if_too_large(req, rsp)
         self.cache.put(key, rsp)
         return rsp
