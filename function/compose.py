@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from function.api.access import access_checks, check_access_input, plan_access
 from function.api.alarms import alarm_checks, check_alarm_input, plan_alarms
 from function.api.autoscaling import autoscaled, autoscaling_checks, plan_autoscaling
 from function.api.defaults import apply_defaults
@@ -31,6 +32,7 @@ from function.api.tenancy import (
     policy_checks,
 )
 from function.api.validation import check_table_name, validate_spec
+from function.render.access_policies import access_outputs, access_policies_contribution
 from function.render.alarms import alarms_contribution
 from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
@@ -143,6 +145,7 @@ RENDERERS: list[Renderer] = [
     autoscaling_contribution,
     replica_autoscaling_contribution,
     alarms_contribution,
+    access_policies_contribution,
 ]
 
 
@@ -228,7 +231,7 @@ def compose(request: Request) -> Outcome:
     fn_input, violations, _ = parse_model(FunctionInput, request.input or {}, "input")
     if fn_input is None:
         return _fatal("InvalidInput", violations)
-    if input_problems := check_alarm_input(fn_input):
+    if input_problems := [*check_alarm_input(fn_input), *check_access_input(fn_input)]:
         return _fatal("InvalidInput", input_problems)
 
     composite = read_composite(request.composite)
@@ -259,6 +262,7 @@ def compose(request: Request) -> Outcome:
     )
     plan = plan_autoscaling(spec)
     alarm_plan = plan_alarms(spec, fn_input)
+    access_plan = plan_access(spec, fn_input)
     problems: list[Violation] = [
         *validate_spec(
             spec,
@@ -268,6 +272,7 @@ def compose(request: Request) -> Outcome:
                 *schedule_checks(plan),
                 *replica_checks(),
                 *alarm_checks(alarm_plan),
+                *access_checks(fn_input),
             ],
         ),
         *check_table_name(table_name, name_path),
@@ -298,6 +303,7 @@ def compose(request: Request) -> Outcome:
         autoscaled=autoscaled(spec, plan),
         observed=read_observed_table(observed.get(TABLE_NAME)),
         alarms=alarm_plan,
+        access=access_plan,
         observe_only=observing,
     )
     outcome = Outcome(results=[Result("Warning", w, "DeprecatedSpelling") for w in parsed.warnings])
@@ -333,6 +339,8 @@ def compose(request: Request) -> Outcome:
 
     # While observing, what AWS reports may be another team's table: only the name.
     outputs = table_outputs(table_name, observed.get(TABLE_NAME))
+    if not observing:
+        outputs.update(access_outputs(access_plan, observed))
     outcome.status = {"outputs": outputs}
     if composite.legacy:
         outcome.connection_details = connection_details(outputs)

@@ -214,4 +214,28 @@ FEATURE_RULES: tuple[Rule, ...] = (
         "none, and they cannot be added later)",
         "aws",
     ),
+    # Access policies for the table's users (function/api/access.py).
+    Rule(
+        "stream_read_requires_streams",
+        "accessPolicies.streamRead needs streamEnabled: true (the policy grants reading the "
+        "table's stream, which a table without streams does not have)",
+        "function",
+    ),
+    Rule(
+        "access_policies_disabled",
+        "the platform composes no access policies for this Composition "
+        "(accessPolicies.enabled: false in its Input): leave spec.accessPolicies out or set "
+        "its fields to false",
+        "function",
+        "function",
+        _INPUT,
+    ),
+    Rule(
+        "access_condition_format",
+        "accessPolicies.condition must be an IAM Condition block: operators, each mapping "
+        "condition keys to a string, number, boolean or a non-empty list of strings",
+        "aws",
+        "function",
+        _INPUT,
+    ),
 )

@@ -17,6 +17,8 @@ __all__ = [
     "ALARM_PERIOD_STEP",
     "ATTRIBUTE_NAME_MAX",
     "CAPACITY_MAX",
+    "IAM_POLICY_MAX_CHARS",
+    "IAM_POLICY_NAME_MAX",
     "KMS_ARN_MAX",
     "KMS_ARN_PATTERN",
     "KMS_ARN_PREFIX",
@@ -169,6 +171,11 @@ WARM_WRITE_MIN = 4_000
 
 # A resource-based policy document (PutResourcePolicy), whitespace included.
 RESOURCE_POLICY_MAX_BYTES = 20 * 1024
+
+# An IAM managed policy (CreatePolicy): its name, unique in the account whatever
+# its path and whatever the case, and its document, counted without whitespace.
+IAM_POLICY_NAME_MAX = 128
+IAM_POLICY_MAX_CHARS = 6144
 
 # Bounds that keep lists small enough for the Kubernetes CEL cost budget; each is
 # at or above what AWS itself allows for a table definition.
