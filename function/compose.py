@@ -12,7 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from function.api.access import access_checks, check_access_input, plan_access
+from function.api.access import (
+    access_checks,
+    check_access_input,
+    check_access_size,
+    plan_access,
+)
 from function.api.alarms import alarm_checks, check_alarm_input, plan_alarms
 from function.api.autoscaling import autoscaled, autoscaling_checks, plan_autoscaling
 from function.api.defaults import apply_defaults
@@ -276,6 +281,7 @@ def compose(request: Request) -> Outcome:
             ],
         ),
         *check_table_name(table_name, name_path),
+        *check_access_size(spec, table_name, access_plan),
         # Only an ARN of a table that is ours may decide what the policy may name.
         *check_resource_policy(spec, table_name, table_arn(_for_stage(decision, request.observed))),
         *policy_checks(

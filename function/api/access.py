@@ -12,11 +12,14 @@ Condition to every statement (``condition``), a limit no claim can lift.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from function.api.input import FunctionInput
+from function.api.limits import IAM_POLICY_MAX_CHARS
+from function.api.resource_policy import policy_json
 from function.api.rules import Violation
 from function.api.spec import AwsDynamodbSpec
 from function.api.validation import Check, violation
@@ -24,13 +27,19 @@ from function.api.validation import Check, violation
 __all__ = [
     "ACCESS",
     "ACCESS_OUTPUT_KEYS",
+    "POLICY_VERSION",
+    "READ_ACTIONS",
     "READ_ONLY",
     "READ_WRITE",
+    "STREAM_ACTIONS",
     "STREAM_READ",
+    "WRITE_ACTIONS",
     "Access",
     "AccessPlan",
     "access_checks",
+    "access_document",
     "check_access_input",
+    "check_access_size",
     "plan_access",
 ]
 
@@ -125,3 +134,86 @@ def check_access_input(fn_input: FunctionInput) -> list[Violation]:
                     violation(f"{path}.{operator}[{key!r}]", "access_condition_format", "value")
                 )
     return out
+
+
+POLICY_VERSION = "2012-10-17"
+READ_ACTIONS = tuple(
+    f"dynamodb:{a}"
+    for a in ("GetItem", "BatchGetItem", "Query", "Scan", "ConditionCheckItem", "DescribeTable")
+)
+WRITE_ACTIONS = tuple(
+    f"dynamodb:{a}" for a in ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem")
+)
+STREAM_ACTIONS = tuple(
+    f"dynamodb:{a}" for a in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
+)
+_KMS_READ = ("kms:Decrypt",)
+_KMS_WRITE = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
+
+
+def _with_region(arn: str, region: str) -> str:
+    """The same ARN in another region: a global table's replica has the table's name there."""
+    parts = arn.split(":", 5)
+    return ":".join([*parts[:3], region, *parts[4:]])
+
+
+def _keys(spec: AwsDynamodbSpec) -> list[str]:
+    """The customer-managed KMS keys of the table and its replicas; [] with AWS's keys."""
+    sse = spec.server_side_encryption
+    if sse is None or not sse.enabled or not sse.kms_key_arn:
+        return []
+    return [sse.kms_key_arn, *(r.kms_key_arn for r in spec.replicas if r.kms_key_arn)]
+
+
+def _allow(sid: str, actions: tuple[str, ...], resources: list[str]) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Allow", "Action": list(actions), "Resource": resources}
+
+
+def access_document(
+    spec: AwsDynamodbSpec, access: Access, arn: str, condition: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The least-privilege document of one access policy for the table with ARN ``arn``.
+
+    Items: the table and its indexes (``ARN/index/*``), written on the table
+    only; the stream: ``ARN/stream/*``; the same in each replica's region; and
+    the customer-managed KMS keys, which DynamoDB uses on the caller's behalf.
+    """
+    tables = [arn, *(_with_region(arn, r.region) for r in spec.replicas)]
+    statements: list[dict[str, Any]] = []
+    if access is STREAM_READ:
+        statements.append(_allow("ReadStream", STREAM_ACTIONS, [f"{t}/stream/*" for t in tables]))
+    else:
+        items = [r for t in tables for r in (t, f"{t}/index/*")]
+        statements.append(_allow("ReadItems", READ_ACTIONS, items))
+        if access is READ_WRITE:
+            statements.append(_allow("WriteItems", WRITE_ACTIONS, tables))
+    if keys := _keys(spec):
+        kms = _KMS_WRITE if access is READ_WRITE else _KMS_READ
+        statements.append(_allow("UseTableKeys", kms, keys))
+    if condition:
+        for statement in statements:
+            statement["Condition"] = copy.deepcopy(condition)
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+# The longest ARN prefix the table can have: partition aws-us-gov, a 12-digit account.
+_LONGEST_PARTITION = "aws-us-gov"
+
+
+def check_access_size(
+    spec: AwsDynamodbSpec, table_name: str, plan: AccessPlan | None
+) -> Iterator[Violation]:
+    """Each document within IAM's limit, whatever account and partition the table lands in.
+
+    IAM counts characters without whitespace; the compact JSON has none but
+    inside strings, so its length is an upper bound.
+    """
+    if plan is None:
+        return
+    arn = f"arn:{_LONGEST_PARTITION}:dynamodb:{spec.region}:000000000000:table/{table_name}"
+    for access in plan.wanted:
+        size = len(policy_json(access_document(spec, access, arn, plan.condition)))
+        if size > IAM_POLICY_MAX_CHARS:
+            yield violation(
+                f"{_SPEC}.{access.field}", "access_policy_size", f"about {size} characters"
+            )

@@ -1,8 +1,8 @@
 """The ``spec.accessPolicies`` block and the Input's defaults: IAM policies for the table's users.
 
 A leaf module (only pydantic), so both ``spec.py`` and ``input.py`` can use it;
-what the settings mean and how they are checked is in ``access.py``, the
-documents in ``render/access_policies.py``.
+what the settings mean, how they are checked and the documents are in
+``access.py``; the IAM Policies in ``render/access_policies.py``.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 from function.api.limits import (
     ALARM_EVALUATION_WINDOW_MAX,
     ALARM_PERIOD_STEP,
+    IAM_POLICY_MAX_CHARS,
     RESOURCE_POLICY_MAX_BYTES,
 )
 from function.api.rule import FUNCTION_ONLY_INPUT as _INPUT
@@ -237,5 +238,15 @@ FEATURE_RULES: tuple[Rule, ...] = (
         "aws",
         "function",
         _INPUT,
+    ),
+    Rule(
+        "access_policy_size",
+        f"an access policy's document may be at most {IAM_POLICY_MAX_CHARS} characters (IAM's "
+        "limit for a managed policy): fewer replicas, a shorter table name or a shorter "
+        "Input condition",
+        "aws",
+        "function",
+        "the document holds the table's name, which may be the composite's, its region, which "
+        "may be the Input's, and the Input's condition",
     ),
 )

@@ -1,12 +1,13 @@
 """IAM policies for the applications that use the table (docs/access.md).
 
 Each policy asked for (api/access.py's plan) is an IAM ``Policy`` whose document
-names only this table: its ARN and its indexes' (``ARN/index/*``), its stream's
-(``ARN/stream/*``), the same for each replica of a global table, and its
-customer-managed KMS keys. A document needs the table's ARN, which AWS reports
-once the table exists, so the policies wait for a Ready Table of this claim's
-(safety/ownership.py: while the Table only observes, the table may be another
-team's, and nothing of it may reach a policy). Once composed they stay, with
+(api/access.py's access_document) names only this table: its ARN and its
+indexes' (``ARN/index/*``), its stream's (``ARN/stream/*``), the same for each
+replica of a global table, and its customer-managed KMS keys. A document needs
+the table's ARN, which AWS reports once the table exists, so the policies wait
+for a Ready Table of this claim's (safety/ownership.py: while the Table only
+observes, the table may be another team's, and nothing of it may reach a
+policy). Once composed they stay, with
 the document they were created with, even while the table is updating.
 
 IAM policy names are unique in the account whatever their path, and without
@@ -21,12 +22,11 @@ A policy switched off leaves desired state, and Crossplane deletes it.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from function.api.access import READ_WRITE, STREAM_READ, Access, AccessPlan
+from function.api.access import Access, AccessPlan, access_document
 from function.api.limits import IAM_POLICY_NAME_MAX
 from function.api.resource_policy import policy_json
 from function.render.apis import IAM_POLICY
@@ -37,36 +37,19 @@ from function.render.status import at_provider, ready_in
 from function.render.table import TABLE_NAME
 
 __all__ = [
-    "READ_ACTIONS",
-    "STREAM_ACTIONS",
-    "WRITE_ACTIONS",
     "access_outputs",
     "access_policies_contribution",
-    "policy_document",
     "policy_name",
     "policy_path",
     "policy_resource_name",
 ]
 
-POLICY_VERSION = "2012-10-17"
-READ_ACTIONS = tuple(
-    f"dynamodb:{a}"
-    for a in ("GetItem", "BatchGetItem", "Query", "Scan", "ConditionCheckItem", "DescribeTable")
-)
-WRITE_ACTIONS = tuple(
-    f"dynamodb:{a}" for a in ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem")
-)
-STREAM_ACTIONS = tuple(
-    f"dynamodb:{a}" for a in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
-)
-_KMS_READ = ("kms:Decrypt",)
-_KMS_WRITE = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
-_HASH_CHARS = 8
 _WHAT = {
     "read-only": "Read-only access",
     "read-write": "Read and write access",
     "stream-read": "Stream read access",
 }
+_HASH_CHARS = 8
 
 
 def policy_resource_name(access: Access) -> str:
@@ -85,45 +68,6 @@ def policy_path(ctx: RenderContext) -> str:
     """``/dynamodb/<namespace>/`` for a tenant's table, ``/dynamodb/`` otherwise."""
     tenant = ctx.composite.tenant
     return f"/dynamodb/{tenant[0]}/" if tenant else "/dynamodb/"
-
-
-def _with_region(arn: str, region: str) -> str:
-    """The same ARN in another region: a global table's replica is the same name there."""
-    parts = arn.split(":", 5)
-    return ":".join([*parts[:3], region, *parts[4:]])
-
-
-def _keys(ctx: RenderContext) -> list[str]:
-    """The customer-managed KMS keys of the table and its replicas; [] with AWS's keys."""
-    sse = ctx.spec.server_side_encryption
-    if sse is None or not sse.enabled or not sse.kms_key_arn:
-        return []
-    return [sse.kms_key_arn, *(r.kms_key_arn for r in ctx.spec.replicas if r.kms_key_arn)]
-
-
-def policy_document(ctx: RenderContext, access: Access, arn: str) -> dict[str, Any]:
-    """The least-privilege document of one access policy for the table with ARN ``arn``."""
-    tables = [arn, *(_with_region(arn, r.region) for r in ctx.spec.replicas)]
-    statements: list[dict[str, Any]] = []
-    if access is STREAM_READ:
-        statements.append(_allow("ReadStream", STREAM_ACTIONS, [f"{t}/stream/*" for t in tables]))
-    else:
-        items = [r for t in tables for r in (t, f"{t}/index/*")]
-        statements.append(_allow("ReadItems", READ_ACTIONS, items))
-        if access is READ_WRITE:
-            statements.append(_allow("WriteItems", WRITE_ACTIONS, tables))
-    if keys := _keys(ctx):
-        kms = _KMS_WRITE if access is READ_WRITE else _KMS_READ
-        statements.append(_allow("UseTableKeys", kms, keys))
-    condition = ctx.access.condition if ctx.access is not None else None
-    if condition:
-        for statement in statements:
-            statement["Condition"] = copy.deepcopy(condition)
-    return {"Version": POLICY_VERSION, "Statement": statements}
-
-
-def _allow(sid: str, actions: tuple[str, ...], resources: list[str]) -> dict[str, Any]:
-    return {"Sid": sid, "Effect": "Allow", "Action": list(actions), "Resource": resources}
 
 
 def _applied_document(observed: Mapping[str, Any], name: str) -> str | None:
@@ -166,7 +110,9 @@ def access_policies_contribution(ctx: RenderContext, observed: Mapping[str, Any]
         arn = None  # the first time, only a Ready table: its ARN is final and it is ours
     for access in plan.wanted:
         name = policy_resource_name(access)
-        document = policy_json(policy_document(ctx, access, arn)) if arn else None
+        document = (
+            policy_json(access_document(ctx.spec, access, arn, plan.condition)) if arn else None
+        )
         document = document or _applied_document(observed, name)
         if document is None:
             out.pending.append(f"{name} waits for the table's ARN")
