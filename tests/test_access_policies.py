@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
 from function.api.access import READ_ONLY, READ_WRITE, STREAM_READ
+from function.compose import Request, compose
 from function.offline import RESOURCE_NAME_ANNOTATION, build_request, response_documents
 from function.render import apis
 from function.render.access_policies import policy_name
@@ -535,3 +537,38 @@ def test_a_bad_input_condition_is_an_input_fatal_naming_the_field(
     assert fatal[0].startswith(
         "invalid function Input, 1 problem: input.accessPolicies.condition.StringEquals"
     )
+
+
+def _doc_blocks(language: str) -> list[str]:
+    text = (ROOT / "docs" / "access.md").read_text()
+    return re.findall(rf"^```{language}\n(.*?)^```", text, re.M | re.S)
+
+
+def test_the_docs_show_the_document_the_function_renders(
+    stub_v1: grpcv1.FunctionRunnerServiceStub,
+) -> None:
+    [shown] = _doc_blocks("json")
+    rendered = _policies(_run(stub_v1, _xr(), _observed()))["access-read-only"]
+    assert json.loads(shown) == EXAMPLE_DOCUMENTS["access-read-only"]
+    assert json.loads(rendered["spec"]["forProvider"]["policy"]) == json.loads(shown)
+    # Its name and path make the ARN the attachment example uses.
+    fp, annotations = rendered["spec"]["forProvider"], rendered["metadata"]["annotations"]
+    arn = f"arn:aws:iam::123456789012:policy{fp['path']}{annotations[EXTERNAL_NAME]}"
+    assert arn.replace("read-only", "read-write") in (ROOT / "docs" / "access.md").read_text()
+
+
+def test_the_docs_attachment_example_fits_the_pinned_crd() -> None:
+    attachments = [
+        d
+        for block in _doc_blocks("yaml")
+        if (d := yaml.safe_load(block)).get("kind") == "RolePolicyAttachment"
+    ]
+    assert len(attachments) == 1
+    assert pinned_schema_errors(attachments[0]) == []
+
+
+def test_the_docs_input_example_is_a_valid_input() -> None:
+    [block] = [b for b in _doc_blocks("yaml") if b.startswith("accessPolicies:")]
+    fn_input = {**INPUT, **yaml.safe_load(block)}
+    outcome = compose(Request(composite=_xr(), observed={}, input=fn_input))
+    assert outcome.results and not outcome.fatal
