@@ -53,9 +53,11 @@ PROVIDER_CRDS := dynamodb.aws.upbound.io_tables dynamodb.aws.upbound.io_contribu
 	appautoscaling.aws.m.upbound.io_targets appautoscaling.aws.m.upbound.io_policies \
 	appautoscaling.aws.upbound.io_scheduledactions appautoscaling.aws.m.upbound.io_scheduledactions \
 	dynamodb.aws.upbound.io_resourcepolicies dynamodb.aws.m.upbound.io_resourcepolicies \
-	cloudwatch.aws.upbound.io_metricalarms cloudwatch.aws.m.upbound.io_metricalarms
+	cloudwatch.aws.upbound.io_metricalarms cloudwatch.aws.m.upbound.io_metricalarms \
+	iam.aws.upbound.io_policies iam.aws.m.upbound.io_policies
 
-$(TOOLS_SHARE)/provider-crds/.done: tools/versions.mk
+# The list above is a prerequisite too: a kind added to it is copied on the next run.
+$(TOOLS_SHARE)/provider-crds/.done: tools/versions.mk e2e/e2e.mk
 	rm -rf $(dir $@) && mkdir -p $(dir $@)
 	dir=$$($(GO_ENV) go mod download -json github.com/upbound/provider-aws/v2@$(PROVIDER_AWS_VERSION) | \
 		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p') && \

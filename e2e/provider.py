@@ -41,12 +41,16 @@ def observed(mr: dict[str, Any]) -> dict[str, Any]:
         "crossplane.io/external-name", mr["metadata"]["name"]
     )
     region = at.get("region", "us-east-1")
+    group = mr["apiVersion"].split("/")[0]
     at["id"] = external
     if mr["kind"] == "Table":
         at["arn"] = f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{external}"
         if at.get("streamEnabled"):
             at["streamLabel"] = "2026-01-01T00:00:00.000"
             at["streamArn"] = f"{at['arn']}/stream/{at['streamLabel']}"
+    elif mr["kind"] == "Policy" and group.startswith("iam."):
+        # IAM is global: the ARN holds the policy's path and name, and is its id.
+        at["arn"] = at["id"] = f"arn:aws:iam::{ACCOUNT}:policy{at.get('path', '/')}{external}"
     elif mr["kind"] == "Policy":
         at["arn"] = f"arn:aws:autoscaling:{region}:{ACCOUNT}:scalingPolicy:{external}"
     return at

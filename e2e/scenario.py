@@ -22,12 +22,14 @@ MR_KINDS = {
         "contributorinsights.dynamodb.aws.upbound.io",
         "targets.appautoscaling.aws.upbound.io",
         "policies.appautoscaling.aws.upbound.io",
+        "policies.iam.aws.upbound.io",
     ],
     "namespaced": [
         "tables.dynamodb.aws.m.upbound.io",
         "contributorinsights.dynamodb.aws.m.upbound.io",
         "targets.appautoscaling.aws.m.upbound.io",
         "policies.appautoscaling.aws.m.upbound.io",
+        "policies.iam.aws.m.upbound.io",
     ],
 }
 WAIT = 90.0

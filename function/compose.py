@@ -12,6 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from function.api.access import (
+    access_checks,
+    check_access_input,
+    check_access_size,
+    plan_access,
+)
 from function.api.alarms import alarm_checks, check_alarm_input, plan_alarms
 from function.api.autoscaling import autoscaled, autoscaling_checks, plan_autoscaling
 from function.api.defaults import apply_defaults
@@ -33,6 +39,7 @@ from function.api.tenancy import (
     policy_checks,
 )
 from function.api.validation import check_table_name, validate_spec, violation
+from function.render.access_policies import access_outputs, access_policies_contribution
 from function.render.alarms import alarms_contribution
 from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
@@ -153,6 +160,7 @@ RENDERERS: list[Renderer] = [
     autoscaling_contribution,
     replica_autoscaling_contribution,
     alarms_contribution,
+    access_policies_contribution,
 ]
 
 
@@ -260,7 +268,7 @@ def compose(request: Request) -> Outcome:
     fn_input, violations, _ = parse_model(FunctionInput, request.input or {}, "input")
     if fn_input is None:
         return _fatal("InvalidInput", violations)
-    if input_problems := check_alarm_input(fn_input):
+    if input_problems := [*check_alarm_input(fn_input), *check_access_input(fn_input)]:
         return _fatal("InvalidInput", input_problems)
 
     composite = read_composite(request.composite)
@@ -292,6 +300,7 @@ def compose(request: Request) -> Outcome:
     )
     plan = plan_autoscaling(spec)
     alarm_plan = plan_alarms(spec, fn_input)
+    access_plan = plan_access(spec, fn_input)
     problems: list[Violation] = [
         *oversized,
         *validate_spec(
@@ -302,9 +311,11 @@ def compose(request: Request) -> Outcome:
                 *schedule_checks(plan),
                 *replica_checks(),
                 *alarm_checks(alarm_plan),
+                *access_checks(fn_input),
             ],
         ),
         *check_table_name(table_name, name_path),
+        *check_access_size(spec, table_name, access_plan),
         # Only an ARN of a table that is ours may decide what the policy may name.
         *check_resource_policy(spec, table_name, table_arn(_for_stage(decision, request.observed))),
         *policy_checks(
@@ -340,6 +351,7 @@ def compose(request: Request) -> Outcome:
         autoscaled=autoscaled(spec, plan),
         observed=read_observed_table(observed.get(TABLE_NAME)),
         alarms=alarm_plan,
+        access=access_plan,
         observe_only=observing,
     )
     outcome = Outcome(results=[Result("Warning", w, "DeprecatedSpelling") for w in parsed.warnings])
@@ -375,6 +387,8 @@ def compose(request: Request) -> Outcome:
 
     # While observing, what AWS reports may be another team's table: only the name.
     outputs = table_outputs(table_name, observed.get(TABLE_NAME))
+    if not observing:
+        outputs.update(access_outputs(access_plan, observed))
     outcome.status = {"outputs": outputs}
     if composite.legacy:
         outcome.connection_details = connection_details(outputs)

@@ -28,6 +28,7 @@ from tests.support import EXAMPLES, FIXTURES, ROOT, load_all, load_yaml
 CASES: list[dict[str, Any]] = [
     *load_yaml(FIXTURES / "admission" / "claims.yaml"),
     *load_yaml(FIXTURES / "admission" / "table-options.yaml"),
+    *load_yaml(FIXTURES / "admission" / "access.yaml"),
 ]
 DEFAULT_INPUT = {"region": "us-east-1"}
 KINDS = {"AwsDynamodb", "XAwsDynamodb"}

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from function.api.access import ACCESS, AccessPlan
 from function.api.input import FunctionInput
 from function.generate.xrd import OUTPUT_KEYS, input_crd, xr_schema, xrd
+from function.render.access_policies import access_outputs, policy_resource_name
 from function.render.status import table_outputs
 from tests.admission import admit
 from tests.support import EXAMPLES, ROOT, load_yaml
@@ -100,6 +102,13 @@ def test_status_outputs_in_the_schema_are_the_ones_the_function_writes() -> None
         }
     }
     written = set(table_outputs("t", observed))
+    policies = {
+        policy_resource_name(a): {
+            "status": {"atProvider": {"arn": f"arn:aws:iam::1:policy/{a.slug}"}}
+        }
+        for a in ACCESS
+    }
+    written |= set(access_outputs(AccessPlan(ACCESS), policies))
     outputs = xr_schema()["properties"]["status"]["properties"]["outputs"]["properties"]
     assert written == set(outputs) == set(OUTPUT_KEYS)
 

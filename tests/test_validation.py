@@ -128,8 +128,13 @@ def _run(case: Case) -> Outcome:
     return compose(Request(composite=xr, input=case.input))
 
 
-VALID = _cases("valid.yaml") + _cases("table-options/valid.yaml")
-INVALID = _cases("invalid.yaml") + _cases("table-options/invalid.yaml") + _computed_invalid()
+VALID = _cases("valid.yaml") + _cases("table-options/valid.yaml") + _cases("access/valid.yaml")
+INVALID = (
+    _cases("invalid.yaml")
+    + _cases("table-options/invalid.yaml")
+    + _cases("access/invalid.yaml")
+    + _computed_invalid()
+)
 
 
 @pytest.mark.parametrize("case", VALID, ids=[c.name for c in VALID])

@@ -6,6 +6,7 @@ from function.api.limits import (
     ALARM_EVALUATION_WINDOW_MAX,
     ALARM_PERIOD_STEP,
     CROSSPLANE_MESSAGE_MAX_BYTES,
+    IAM_POLICY_MAX_CHARS,
     RESOURCE_POLICY_MAX_BYTES,
     WARM_READ_MIN,
     WARM_WRITE_MIN,
@@ -253,5 +254,39 @@ FEATURE_RULES: tuple[Rule, ...] = (
         "a table imported from S3 cannot have localSecondaryIndexes (ImportTable creates "
         "none, and they cannot be added later)",
         "aws",
+    ),
+    # Access policies for the table's users (function/api/access.py).
+    Rule(
+        "stream_read_requires_streams",
+        "accessPolicies.streamRead needs streamEnabled: true (the policy grants reading the "
+        "table's stream, which a table without streams does not have)",
+        "function",
+    ),
+    Rule(
+        "access_policies_disabled",
+        "the platform composes no access policies for this Composition "
+        "(accessPolicies.enabled: false in its Input): leave spec.accessPolicies out or set "
+        "its fields to false",
+        "function",
+        "function",
+        _INPUT,
+    ),
+    Rule(
+        "access_condition_format",
+        "accessPolicies.condition must be an IAM Condition block: operators, each mapping "
+        "condition keys to a string, number, boolean or a non-empty list of strings",
+        "aws",
+        "function",
+        _INPUT,
+    ),
+    Rule(
+        "access_policy_size",
+        f"an access policy's document may be at most {IAM_POLICY_MAX_CHARS} characters (IAM's "
+        "limit for a managed policy): fewer replicas, a shorter table name or a shorter "
+        "Input condition",
+        "aws",
+        "function",
+        "the document holds the table's name, which may be the composite's, its region, which "
+        "may be the Input's, and the Input's condition",
     ),
 )

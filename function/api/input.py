@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from function.api.access_spec import AccessPolicyDefaults
 from function.api.alarm_spec import AlarmDefaults
 from function.api.spec import BillingMode, OptionalTableClass, ServerSideEncryption
 from function.api.tenancy import Tenancy
@@ -113,6 +114,14 @@ class FunctionInput(_Model):
     alarms: AlarmDefaults = Field(
         default_factory=AlarmDefaults,
         description="CloudWatch alarms for every table: on or off, and the SNS topics to notify.",
+    )
+    access_policies: AccessPolicyDefaults = Field(
+        default_factory=AccessPolicyDefaults,
+        alias="accessPolicies",
+        description=(
+            "IAM access policies: on or off, which ones every table gets, and a condition "
+            "added to each statement (docs/access.md)."
+        ),
     )
     tenancy: Tenancy = Field(
         default_factory=Tenancy,

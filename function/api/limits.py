@@ -18,6 +18,8 @@ __all__ = [
     "ATTRIBUTE_NAME_MAX",
     "CAPACITY_MAX",
     "CROSSPLANE_MESSAGE_MAX_BYTES",
+    "IAM_POLICY_MAX_CHARS",
+    "IAM_POLICY_NAME_MAX",
     "KMS_ARN_MAX",
     "KMS_ARN_PATTERN",
     "KMS_ARN_PREFIX",
@@ -179,6 +181,11 @@ CROSSPLANE_MESSAGE_MAX_BYTES = 4 * 1024 * 1024
 
 # A resource-based policy document (PutResourcePolicy), whitespace included.
 RESOURCE_POLICY_MAX_BYTES = 20 * 1024
+
+# An IAM managed policy (CreatePolicy): its name, unique in the account whatever
+# its path and whatever the case, and its document, counted without whitespace.
+IAM_POLICY_NAME_MAX = 128
+IAM_POLICY_MAX_CHARS = 6144
 
 # Bounds that keep lists small enough for the Kubernetes CEL cost budget; each is
 # at or above what AWS itself allows for a table definition.

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from function.api.access_spec import AccessPolicies
 from function.api.alarm_spec import Alarms
 from function.api.autoscaling_spec import (
     DEFAULT_COOLDOWN_SECONDS,
@@ -426,4 +427,9 @@ class AwsDynamodbSpec(_Model):
     alarms: Alarms | None = Field(
         default=None,
         description="CloudWatch alarms on throttling and consumed capacity (docs/alarms.md).",
+    )
+    access_policies: AccessPolicies | None = Field(
+        default=None,
+        alias="accessPolicies",
+        description="IAM policies for the applications that use the table (docs/access.md).",
     )

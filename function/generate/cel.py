@@ -411,6 +411,13 @@ CEL_RULES: tuple[CelRule, ...] = (
         for block, periods in ALARM_BLOCKS
     ),
     CelRule(
+        "stream_read_requires_streams",
+        "spec",
+        "!has(self.accessPolicies) || !has(self.accessPolicies.streamRead) || "
+        "!self.accessPolicies.streamRead || (has(self.streamEnabled) && self.streamEnabled)",
+        ".accessPolicies",
+    ),
+    CelRule(
         "tag_key_reserved",
         "spec.tags",
         f"self.all(k, !{list(TAG_RESERVED_PREFIXES_EXACT)!r}.exists(p, k.startsWith(p)))",

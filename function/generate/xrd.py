@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from function.api.access import ACCESS_OUTPUT_KEYS
 from function.api.input import INPUT_GROUP, INPUT_KIND, INPUT_VERSION, FunctionInput
 from function.api.spec import AwsDynamodbSpec
 from function.generate.cel import place_rules
@@ -45,6 +46,7 @@ OUTPUT_KEYS = (
     "streamLabel",
     "replicaRegions",
     "replicaArns",
+    *ACCESS_OUTPUT_KEYS,
 )
 
 

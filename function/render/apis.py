@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "CONTRIBUTOR_INSIGHTS",
+    "IAM_POLICY",
     "METRIC_ALARM",
     "POLICY",
     "RESOURCE_POLICY",
@@ -58,3 +59,5 @@ RESOURCE_POLICY = ApiKind(
 METRIC_ALARM = ApiKind(
     "MetricAlarm", "cloudwatch.aws.upbound.io/v1beta2", "cloudwatch.aws.m.upbound.io/v1beta1"
 )
+# IAM is global: the Policy kind has no region (render/access_policies.py drops it).
+IAM_POLICY = ApiKind("Policy", "iam.aws.upbound.io/v1beta1", "iam.aws.m.upbound.io/v1beta1")

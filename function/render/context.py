@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from function.api.access import AccessPlan
 from function.api.alarms import AlarmPlan
 from function.api.autoscaling import Scaled
 from function.api.input import FunctionInput
@@ -32,6 +33,8 @@ class RenderContext:
     observed: ObservedTable = field(default_factory=ObservedTable)
     # The table's alarm settings (api/alarms.py's plan_alarms); None: no alarms.
     alarms: AlarmPlan | None = None
+    # The table's access policies (api/access.py's plan_access); None: none.
+    access: AccessPlan | None = None
     # The Table only observes until the function knows the table is free or its own.
     observe_only: bool = False
 
