@@ -3,7 +3,9 @@
 No provider controller runs. Where upjet would call AWS and write back what it
 observed, ``make_ready`` patches the MR's status the way upjet does: ``atProvider``
 mirrors ``forProvider`` plus the identifiers AWS assigns (arn, id, stream), and the
-``Ready`` and ``Synced`` conditions turn True.
+``Ready`` and ``Synced`` conditions turn True. Like crossplane-runtime, every condition
+written carries the generation of the object it was observed at (``observedGeneration``):
+the MR is read again just before, as the provider's reconcile would.
 """
 
 from __future__ import annotations
@@ -63,13 +65,31 @@ READY = [
 ]
 
 
-def make_ready(kube: Kube, mr: dict[str, Any]) -> None:
+def at_generation(conditions: list[dict[str, Any]], generation: int) -> list[dict[str, Any]]:
+    """The conditions as crossplane-runtime writes them for an object at ``generation``."""
+    return [{**c, "observedGeneration": generation} for c in conditions]
+
+
+def report(kube: Kube, mr: dict[str, Any], at_provider: dict[str, Any], conditions: Any) -> None:
+    """Write what the provider observed of ``mr`` now, stamped with its current generation."""
+    namespace = mr["metadata"].get("namespace")
+    current = kube.get(resource_name(mr), mr["metadata"]["name"], namespace) or mr
+    generation = int(current["metadata"].get("generation", 1))
     kube.patch_status(
         resource_name(mr),
         mr["metadata"]["name"],
-        {"status": {"atProvider": observed(mr), "conditions": READY}},
-        mr["metadata"].get("namespace"),
+        {
+            "status": {
+                "atProvider": at_provider,
+                "conditions": at_generation(conditions, generation),
+            }
+        },
+        namespace,
     )
+
+
+def make_ready(kube: Kube, mr: dict[str, Any]) -> None:
+    report(kube, mr, observed(mr), READY)
 
 
 # What crossplane-runtime's managed reconciler writes on an observe-only resource
@@ -89,9 +109,4 @@ def observe_only(mr: dict[str, Any]) -> bool:
 
 def report_absent(kube: Kube, mr: dict[str, Any]) -> None:
     """Report, as the provider would, that AWS has no table of this observe-only MR's name."""
-    kube.patch_status(
-        resource_name(mr),
-        mr["metadata"]["name"],
-        {"status": {"atProvider": {}, "conditions": [NOT_FOUND]}},
-        mr["metadata"].get("namespace"),
-    )
+    report(kube, mr, {}, [NOT_FOUND])

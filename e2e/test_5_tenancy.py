@@ -37,11 +37,7 @@ def test_a_claim_naming_another_teams_table_is_refused_and_learns_nothing(kube: 
     assert provider.observe_only(table)
 
     # The provider observes that the table exists, and is not this claim's.
-    kube.patch_status(
-        provider.resource_name(table),
-        table["metadata"]["name"],
-        {"status": {"atProvider": FOREIGN, "conditions": provider.READY}},
-    )
+    provider.report(kube, table, FOREIGN, provider.READY)
 
     def refused() -> str | None:
         claim = kube.get(scenario.CLAIM, "grab", NS)

@@ -7,15 +7,18 @@ and the v1 XRD first.
 
 from __future__ import annotations
 
+import json
+import time
 from typing import Any
 
 import pytest
 
-from e2e import crossplane, scenario
+from e2e import crossplane, provider, scenario
 from e2e.controlplane import State
 from e2e.kube import Kube, eventually
 
 XRD = "xawsdynamodbs.aws.project-planton.org"
+EXTERNAL_NAME = "crossplane.io/external-name"
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +26,9 @@ def v2_xrd(kube: Kube, state: State) -> None:
     for claim in kube.items(scenario.CLAIM):
         meta = claim["metadata"]
         scenario.delete(kube, scenario.CLAIM, meta["name"], meta["namespace"])
+    for xr in kube.items(scenario.XR):  # XRs made without a claim
+        if not (xr["spec"].get("claimRef") or {}).get("name"):
+            scenario.delete(kube, scenario.XR, xr["metadata"]["name"])
     eventually(
         "every claim and XR to be gone",
         lambda: not kube.items(scenario.CLAIM) and not kube.items(scenario.XR),
@@ -70,3 +76,42 @@ def test_one_xr_name_in_two_namespaces_makes_two_tables(kube: Kube, v2_xrd: None
     web, other = _table(kube, "web"), _table(kube, "web-eu")
     names = [t["metadata"]["annotations"]["crossplane.io/external-name"] for t in (web, other)]
     assert names[0] != names[1], f"both namespaces' XRs compose table {names[0]!r}"
+
+
+def test_a_decoy_listed_as_a_namespaced_xrs_table_is_ignored(kube: Kube, v2_xrd: None) -> None:
+    """Issue 20, hole 1: a Secret of the tenant's namespace, dressed as the XR's Table."""
+    ns, victim = "decoys", "web.payments"
+    scenario.ensure_namespace(kube, ns)
+    annotations = {
+        "crossplane.io/composition-resource-name": "table",
+        "crossplane.io/external-name": victim,
+    }
+    secret = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "decoy", "namespace": ns, "annotations": annotations},
+    }
+    kube.apply(json.dumps(secret))
+    xr = _namespaced_xr(ns)
+    xr["metadata"]["name"] = "grab"
+    xr["spec"]["crossplane"]["resourceRefs"] = [
+        {"apiVersion": "v1", "kind": "Secret", "name": "decoy"}
+    ]
+    scenario.apply(kube, xr)
+
+    def own_table() -> dict[str, Any] | None:
+        mrs = scenario.by_resource_name(scenario.composed(kube, "grab", "namespaced", ns))
+        table = mrs.get("table")
+        name = ((table or {}).get("metadata", {}).get("annotations") or {}).get(EXTERNAL_NAME)
+        return table if table and provider.observe_only(table) and name == f"{ns}.grab" else None
+
+    eventually("the XR's Table to observe its own name", own_table, timeout=scenario.WAIT)
+    deadline = time.monotonic() + 8
+    while time.monotonic() < deadline:  # further reconciles must not take the victim's
+        for table in kube.items("tables.dynamodb.aws.m.upbound.io", ns):
+            named = (table["metadata"].get("annotations") or {}).get(EXTERNAL_NAME)
+            assert named != victim or provider.observe_only(table), table["metadata"]["name"]
+        time.sleep(1)
+    events = kube.run("get", "events", "-n", ns, "-o", "json").stdout
+    assert "ignoring the observed resource 'decoy'" in events
+    assert victim not in json.dumps(kube.get(scenario.XR, "grab", ns).get("status", {}))

@@ -32,6 +32,7 @@ from function.api.sources import check_replica_regions_allowed, check_sources
 from function.api.spec import AwsDynamodbSpec
 from function.api.table_options import TABLE_OPTION_CHECKS
 from function.api.tenancy import (
+    adoptable_tables,
     claim_tag_conflicts,
     default_table_name,
     explicit_table_name,
@@ -66,9 +67,12 @@ from function.safety.ownership import (
     decide,
     foreign_message,
     managed_name,
+    not_owned_message,
+    observing_tags,
     owner_id,
     ownership_tags,
 )
+from function.safety.provenance import believed_resources
 from function.safety.replicas import check_replica_changes, observed_replicas, refusal_message
 
 __all__ = ["Composed", "Contribution", "Outcome", "Request", "Result", "compose"]
@@ -202,12 +206,16 @@ def _tenancy_warnings(
     return out
 
 
-def _mark_owned(outcome: Outcome, composite: Composite) -> None:
-    """The ownership tags on the Table only: they say whose table it is, nothing else's."""
+def _mark_owned(outcome: Outcome, composite: Composite, wanted: Wanted, observing: bool) -> None:
+    """The ownership tags on the Table only: they say whose table it is, nothing else's.
+
+    While observing, the name asked about too: it makes a new name a new generation.
+    """
     table = outcome.resources.get(TABLE_NAME)
     if table is not None:
         fp = table.body["spec"]["forProvider"]
-        fp["tags"] = {**fp.get("tags", {}), **ownership_tags(composite)}
+        marks = {**ownership_tags(composite), **(observing_tags(wanted) if observing else {})}
+        fp["tags"] = {**fp.get("tags", {}), **marks}
 
 
 def _for_stage(decision: Decision, observed: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -280,7 +288,10 @@ def compose(request: Request) -> Outcome:
         return _fatal("InvalidSpec", [*parsed.violations, *oversized, *lenient], parsed.warnings)
 
     spec = apply_defaults(parsed.spec, fn_input)
-    observed_table = request.observed.get(TABLE_NAME)
+    # Only what Crossplane composed for this composite (safety/provenance.py).
+    believed, untrusted = believed_resources(request.observed, composite)
+    distrust = [Result("Warning", w, "UntrustedObservation") for w in untrusted]
+    observed_table = believed.get(TABLE_NAME)
     existing = table_shape(observed_table)
     tenant = composite.tenant
     prefix = name_prefix(fn_input.tenancy, tenant[0] if tenant else None)
@@ -292,11 +303,12 @@ def compose(request: Request) -> Outcome:
         existing,
     )
     # Observe first; manage only a table that is free or this composite's (safety/ownership.py).
+    wanted = Wanted(table_name, spec.region or "", fn_input.provider_config_name)
     decision = decide(
         observed_table,
-        Wanted(table_name, spec.region or "", fn_input.provider_config_name),
+        wanted,
         owner_id(composite),
-        fn_input.tenancy.adopt_existing_tables,
+        adoptable_tables(fn_input.tenancy, tenant, composite.name),
     )
     plan = plan_autoscaling(spec)
     alarm_plan = plan_alarms(spec, fn_input)
@@ -317,7 +329,7 @@ def compose(request: Request) -> Outcome:
         *check_table_name(table_name, name_path),
         *check_access_size(spec, table_name, access_plan),
         # Only an ARN of a table that is ours may decide what the policy may name.
-        *check_resource_policy(spec, table_name, table_arn(_for_stage(decision, request.observed))),
+        *check_resource_policy(spec, table_name, table_arn(_for_stage(decision, believed))),
         *policy_checks(
             parsed.spec,
             spec,
@@ -337,12 +349,14 @@ def compose(request: Request) -> Outcome:
     if problems:
         return _fatal("InvalidSpec", problems, parsed.warnings)
     if decision.stage is Stage.FOREIGN:
-        # Nothing about the existing table: not its keys, not its ARN, not its tags.
-        return Outcome(results=[Result("Fatal", foreign_message(table_name), "TableNotOwned")])
+        # Nothing about the existing table: not its keys, not its ARN, not its tags;
+        # not even its name when the claim did not ask for it (a bound XR's table).
+        message = foreign_message(table_name) if decision.first_time else not_owned_message()
+        return Outcome(results=[*distrust, Result("Fatal", message, "TableNotOwned")])
 
     observing = decision.stage is Stage.OBSERVE
     # While observing, what AWS reports may be another team's table: no renderer sees it.
-    observed = _for_stage(decision, request.observed)
+    observed = _for_stage(decision, believed)
     ctx = RenderContext(
         spec=spec,
         table_name=table_name,
@@ -355,6 +369,7 @@ def compose(request: Request) -> Outcome:
         observe_only=observing,
     )
     outcome = Outcome(results=[Result("Warning", w, "DeprecatedSpelling") for w in parsed.warnings])
+    outcome.results += distrust
     outcome.results += _tenancy_warnings(composite, parsed.spec.tags, fn_input, decision.first_time)
     if decision.adopting:
         outcome.results.append(
@@ -377,7 +392,7 @@ def compose(request: Request) -> Outcome:
             outcome.resources[name] = Composed(body, ready=ready_in(observed, name))
         outcome.results.extend(Result("Warning", w) for w in part.warnings)
         pending.extend(part.pending)
-    _mark_owned(outcome, composite)
+    _mark_owned(outcome, composite, wanted, observing)
     if not observing and not guard_table(outcome, existing, ctx, observed_table):
         # Only the results: the servicer passes the request's desired state through.
         return Outcome(results=outcome.results, violations=outcome.violations)

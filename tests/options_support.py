@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from function.compose import Outcome, Request, compose
+from function.compose import Outcome, compose
 from tests.provider_crds import pinned_schema_errors
+from tests.support import crossplane_request
 
 BASE: dict[str, Any] = {
     "region": "us-east-1",
@@ -35,7 +36,11 @@ def xr(spec: dict[str, Any], namespaced: bool = False) -> dict[str, Any]:
 
 def creating(spec: dict[str, Any], namespaced: bool = False) -> dict[str, Any]:
     """The Table once observing found no table: managed, being created, no status yet."""
-    body = compose(Request(composite=xr(spec, namespaced), input=INPUT)).resources["table"].body
+    body = (
+        compose(crossplane_request(composite=xr(spec, namespaced), input=INPUT))
+        .resources["table"]
+        .body
+    )
     assert body["spec"].get("managementPolicies") == ["Observe"]
     return {**body, "spec": {k: v for k, v in body["spec"].items() if k != "managementPolicies"}}
 
@@ -46,7 +51,9 @@ def render(
     """The reconcile after the first: the claim's table is known to be free, or its own."""
     if observed is None:
         observed = {"table": creating(spec, namespaced)}
-    outcome = compose(Request(composite=xr(spec, namespaced), observed=observed, input=INPUT))
+    outcome = compose(
+        crossplane_request(composite=xr(spec, namespaced), observed=observed, input=INPUT)
+    )
     assert not outcome.fatal, outcome.results
     return outcome
 

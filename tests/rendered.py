@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from function.compose import Request, compose
-from tests.support import EXAMPLES, FIXTURES, ROOT, load_yaml, reported_tags
+from function.compose import compose
+from tests.support import EXAMPLES, FIXTURES, ROOT, crossplane_request, load_yaml, reported_tags
 
 EXAMPLE_DIRS = sorted(p.parent.name for p in EXAMPLES.glob("*/xr.yaml"))
 VALID_SPECS: list[dict[str, Any]] = load_yaml(FIXTURES / "specs" / "valid.yaml")
@@ -89,7 +89,7 @@ def valid_case_resources(case_name: str, scope: str) -> tuple[tuple[str, dict[st
     case = next(c for c in VALID_SPECS if c["name"] == case_name)
     xr = _xr(case["spec"], SCOPES[scope])
     fn_input = {**(case.get("input") or {}), "providerConfigName": "default"}
-    outcome = compose(Request(composite=xr, input=fn_input))
+    outcome = compose(crossplane_request(composite=xr, input=fn_input))
     assert not outcome.fatal, outcome.results
     # The Table first observes; Ready with this composite's tags, it is the composite's own.
     ready = [{"type": "Ready", "status": "True"}]
@@ -97,6 +97,6 @@ def valid_case_resources(case_name: str, scope: str) -> tuple[tuple[str, dict[st
         n: {**c.body, "status": {"conditions": ready, "atProvider": reported_tags(c.body)}}
         for n, c in outcome.resources.items()
     }
-    outcome = compose(Request(composite=xr, observed=observed, input=fn_input))
+    outcome = compose(crossplane_request(composite=xr, observed=observed, input=fn_input))
     assert not outcome.fatal, outcome.results
     return tuple((n, c.body) for n, c in outcome.resources.items())

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import grpc
 import jsonschema
 import yaml
 
+from function.compose import Request
 from tests import crds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,4 +134,83 @@ NOT_FOUND_CONDITION = {
 
 def observed_not_found(resource: dict[str, Any]) -> dict[str, Any]:
     """An observe-only Table as Crossplane observes it when AWS has no such table."""
-    return {**resource, "status": {"atProvider": {}, "conditions": [NOT_FOUND_CONDITION]}}
+    condition = dict(NOT_FOUND_CONDITION)
+    generation = (resource.get("metadata") or {}).get("generation")
+    if generation is not None:
+        condition["observedGeneration"] = generation
+    return {**resource, "status": {"atProvider": {}, "conditions": [condition]}}
+
+
+# What the API server and Crossplane add to what the function composes; tests
+# that are not about provenance (function/safety/provenance.py) observe with it.
+def with_uid(composite: dict[str, Any]) -> dict[str, Any]:
+    """``composite`` with a uid, as the API server gives every object (kept if it has one)."""
+    meta = composite.get("metadata") or {}
+    if meta.get("uid"):
+        return composite
+    seed = f"{meta.get('namespace') or ''}/{meta.get('name') or ''}"
+    uid = str(uuid.uuid5(uuid.NAMESPACE_URL, "xr:" + seed))
+    return {**composite, "metadata": {**meta, "uid": uid}}
+
+
+def composed_by(composite: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any]:
+    """``resource`` as the API server stores what Crossplane composed for ``composite``.
+
+    Controlled by the composite (the uid ``with_uid`` gives it), at generation 1
+    unless it says otherwise, with the CRD's default managementPolicies, and each
+    condition stamped with the generation it was written for, as crossplane-runtime
+    does (a status with conditions but no Synced gets crossplane-runtime's Synced).
+    Values the resource sets itself are kept.
+    """
+    if not isinstance(resource, dict):
+        return resource
+    xr_meta = with_uid(composite)["metadata"]
+    out = copy.deepcopy(resource)
+    meta = out.setdefault("metadata", {})
+    if not isinstance(meta, dict):
+        return out
+    meta.setdefault(
+        "ownerReferences",
+        [
+            {
+                "apiVersion": composite.get("apiVersion", "aws.project-planton.org/v1"),
+                "kind": composite.get("kind", "XAwsDynamodb"),
+                "name": xr_meta.get("name", ""),
+                "uid": xr_meta["uid"],
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ],
+    )
+    generation = meta.setdefault("generation", 1)
+    spec = out.get("spec")
+    if isinstance(spec, dict):
+        spec.setdefault("managementPolicies", ["*"])
+    status = out.get("status")
+    conditions = status.get("conditions") if isinstance(status, dict) else None
+    if isinstance(conditions, list):
+        if not any(isinstance(c, dict) and c.get("type") == "Synced" for c in conditions):
+            conditions.append({"type": "Synced", "status": "True", "reason": "ReconcileSuccess"})
+        for c in conditions:
+            if isinstance(c, dict):
+                c.setdefault("observedGeneration", generation)
+    return out
+
+
+def crossplane_request(
+    composite: dict[str, Any],
+    observed: dict[str, Any] | None = None,
+    input: Any = None,
+) -> Request:
+    """A core Request as Crossplane would make it: a composite with a uid, its resources its own."""
+    xr = with_uid(composite)
+    resources = {n: composed_by(xr, r) for n, r in (observed or {}).items()}
+    return Request(composite=xr, observed=resources, input=input)
+
+
+def crossplane_documents(
+    composite: dict[str, Any], observed: Iterable[dict[str, Any]]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The composite and observed documents for build_request, as Crossplane would send them."""
+    xr = with_uid(composite)
+    return xr, [composed_by(xr, d) for d in observed]

@@ -9,12 +9,20 @@ import pytest
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
-from function.compose import Outcome, Request, compose
+from function.compose import Outcome, compose
 from function.offline import RESOURCE_NAME_ANNOTATION, build_request, response_documents
 from function.render.alarms import alarm_name, alarm_resource_name
 from function.serve.structs import struct_to_dict
 from tests.admission import admit
-from tests.support import EXAMPLES, crd_schema, load_all, load_yaml, observed_not_found
+from tests.support import (
+    EXAMPLES,
+    crd_schema,
+    crossplane_documents,
+    crossplane_request,
+    load_all,
+    load_yaml,
+    observed_not_found,
+)
 
 EXAMPLE = EXAMPLES / "alarms"
 INPUT = load_yaml(EXAMPLES / "input.yaml")
@@ -42,7 +50,9 @@ def _run(
     if observed is None:
         first = stub.RunFunction(build_request(xr, [], fn_input), timeout=10)
         observed = [_free_table(first)]
-    return stub.RunFunction(build_request(xr, observed, fn_input), timeout=10)
+    return stub.RunFunction(
+        build_request(*crossplane_documents(xr, observed), fn_input), timeout=10
+    )
 
 
 def _free_table(observing: fnv1.RunFunctionResponse) -> dict[str, Any]:
@@ -203,11 +213,11 @@ def _compose(spec: dict[str, Any], fn_input: dict[str, Any] | None = None) -> Ou
     """The pure core's outcome once the table's name is known to be free."""
     xr = {"apiVersion": "aws.project-planton.org/v1", "kind": "XAwsDynamodb"}
     xr |= {"metadata": {"name": "orders"}, "spec": spec}
-    first = compose(Request(composite=xr, input=fn_input))
+    first = compose(crossplane_request(composite=xr, input=fn_input))
     if "table" not in first.resources:
         return first
     free = observed_not_found(first.resources["table"].body)
-    return compose(Request(composite=xr, observed={"table": free}, input=fn_input))
+    return compose(crossplane_request(composite=xr, observed={"table": free}, input=fn_input))
 
 
 def _alarm_bodies(outcome: Outcome) -> dict[str, dict[str, Any]]:

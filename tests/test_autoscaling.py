@@ -17,11 +17,21 @@ from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 from hypothesis import given
 from hypothesis import strategies as st
 
-from function.compose import Outcome, Request, Result, compose
+from function.compose import Outcome, Result, compose
 from function.offline import build_request, load_documents
 from function.render.autoscaling import policy_name, target_name
+from function.render.context import EXTERNAL_NAME
+from function.safety.ownership import OBSERVING_TAG
 from function.serve.structs import struct_to_dict
-from tests.support import EXAMPLES, FIXTURES, ROOT, load_all, load_yaml, reported_tags
+from tests.support import (
+    EXAMPLES,
+    FIXTURES,
+    ROOT,
+    crossplane_request,
+    load_all,
+    load_yaml,
+    reported_tags,
+)
 
 CASES = FIXTURES / "autoscaling"
 AUTOSCALED_EXAMPLE = EXAMPLES / "autoscaled"
@@ -60,7 +70,7 @@ def _table_at_provider(xr: dict[str, Any]) -> dict[str, Any]:
 
 
 def _run(xr: dict[str, Any], observed: Mapping[str, Any] | None = None) -> Outcome:
-    outcome = compose(Request(composite=xr, observed=dict(observed or {})))
+    outcome = compose(crossplane_request(composite=xr, observed=dict(observed or {})))
     assert not outcome.fatal, [r.message for r in outcome.results]
     return outcome
 
@@ -70,7 +80,9 @@ def _converge(xr: dict[str, Any]) -> tuple[Outcome, dict[str, Any]]:
     observed: dict[str, Any] = {}
     for _ in range(5):
         outcome = _run(xr, observed)
-        table_at = _table_at_provider(xr)
+        # AWS reports the table under the name it was asked about (its id).
+        asked = outcome.resources["table"].body["metadata"]["annotations"][EXTERNAL_NAME]
+        table_at = {**_table_at_provider(xr), "id": asked}
         fresh = {
             name: _ready(c.body, **(table_at if name == "table" else {}))
             for name, c in outcome.resources.items()
@@ -363,7 +375,14 @@ def test_gating_on_observed_readiness(case: GatingCase) -> None:
     for name, composed in outcome.resources.items():
         want = full.resources[name].body
         if name == "table" and case.table == "absent":
-            want = {**want, "spec": {**want["spec"], "managementPolicies": ["Observe"]}}
+            # Observing, it names the table it asks about (safety/ownership.py).
+            fp = want["spec"]["forProvider"]
+            asking = {OBSERVING_TAG: want["metadata"]["annotations"][EXTERNAL_NAME]}
+            fp = {**fp, "tags": {**fp["tags"], **asking}}
+            want = {
+                **want,
+                "spec": {**want["spec"], "forProvider": fp, "managementPolicies": ["Observe"]},
+            }
         assert composed.body == want
 
 
@@ -552,7 +571,7 @@ def test_validation_rules(case: dict[str, Any]) -> None:
     for path in case.get("unset", []):
         _remove(xr, path)
 
-    outcome = compose(Request(composite=xr))
+    outcome = compose(crossplane_request(composite=xr))
     got = [f"{v.path} [{v.rule}]" for v in outcome.violations]
     if case.get("valid"):
         assert got == []

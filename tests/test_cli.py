@@ -7,7 +7,9 @@ import sys
 
 import yaml
 
-from tests.support import EXAMPLES, FIXTURES, ROOT
+from tests.support import EXAMPLES, FIXTURES, ROOT, load_yaml
+
+XR = EXAMPLES / "xr.yaml"
 
 
 def _function(*args: str) -> subprocess.CompletedProcess[str]:
@@ -63,7 +65,17 @@ def test_render_reads_input_and_observed_resources(tmp_path) -> None:  # type: i
             {
                 "apiVersion": "dynamodb.aws.upbound.io/v1beta2",
                 "kind": "Table",
-                "metadata": {"annotations": {"crossplane.io/composition-resource-name": "table"}},
+                "metadata": {
+                    "annotations": {"crossplane.io/composition-resource-name": "table"},
+                    # What Crossplane composed for the XR: controlled by it.
+                    "ownerReferences": [
+                        {"controller": True, "uid": load_yaml(XR)["metadata"]["uid"]}
+                    ],
+                },
+                "spec": {
+                    "managementPolicies": ["Observe", "Create", "Update", "Delete"],
+                    "providerConfigRef": {"name": "aws"},
+                },
                 "status": {
                     "atProvider": {"arn": "arn:aws:dynamodb:us-east-1:1:table/orders"},
                     "conditions": [{"type": "Ready", "status": "True"}],
@@ -71,9 +83,7 @@ def test_render_reads_input_and_observed_resources(tmp_path) -> None:  # type: i
             }
         )
     )
-    run = _function(
-        "render", str(EXAMPLES / "xr.yaml"), "--input", str(fn_input), "--observed", str(observed)
-    )
+    run = _function("render", str(XR), "--input", str(fn_input), "--observed", str(observed))
     assert run.returncode == 0, run.stderr
     docs = list(yaml.safe_load_all(run.stdout))
     assert docs[0]["status"]["outputs"]["tableArn"] == "arn:aws:dynamodb:us-east-1:1:table/orders"

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from function.compose import Request, compose
-from tests.support import EXAMPLES, load_yaml, observed_not_found
+from function.compose import compose
+from tests.support import EXAMPLES, crossplane_request, load_yaml, observed_not_found
 
 
 def _table(
@@ -19,11 +19,11 @@ def _table(
         xr["metadata"]["namespace"] = namespace
     if protected is not None:
         xr["spec"]["deletionProtectionEnabled"] = protected
-    outcome = compose(Request(composite=xr))
+    outcome = compose(crossplane_request(composite=xr))
     assert outcome.resources["table"].body["spec"]["managementPolicies"] == ["Observe"]
     # The table does not exist yet: from now on the function manages it.
     observed = observed_not_found(outcome.resources["table"].body)
-    outcome = compose(Request(composite=xr, observed={"table": observed}))
+    outcome = compose(crossplane_request(composite=xr, observed={"table": observed}))
     assert not outcome.fatal, outcome.results
     return outcome.resources["table"].body
 

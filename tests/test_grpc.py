@@ -9,7 +9,7 @@ from crossplane.function.proto.v1beta1 import run_function_pb2_grpc as grpcv1bet
 
 from function.offline import build_request
 from function.serve.structs import struct_to_dict
-from tests.support import EXAMPLES, load_yaml, reported_tags
+from tests.support import EXAMPLES, crossplane_documents, load_yaml, reported_tags
 
 
 def _minimal_request(tag: str = "t-1") -> fnv1.RunFunctionRequest:
@@ -71,7 +71,9 @@ def test_composite_is_not_ready_while_resources_are_held_back(
         "atProvider": reported_tags(observed_table),
         "conditions": [{"type": "Ready", "status": "True"}],
     }
-    rsp = stub_v1.RunFunction(build_request(xr, observed=[observed_table]), timeout=10)
+    rsp = stub_v1.RunFunction(
+        build_request(*crossplane_documents(xr, [observed_table])), timeout=10
+    )
     assert "contributor-insights" in rsp.desired.resources
     assert rsp.desired.composite.ready == fnv1.READY_UNSPECIFIED
     assert rsp.desired.resources["table"].ready == fnv1.READY_TRUE

@@ -11,10 +11,10 @@ from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
 from function.api.rules import RULES
-from function.compose import Outcome, Request, compose
+from function.compose import Outcome, compose
 from function.offline import build_request
 from function.serve.structs import struct_to_dict
-from tests.support import FIXTURES, load_yaml
+from tests.support import FIXTURES, crossplane_documents, crossplane_request, load_yaml
 
 GUARDS = FIXTURES / "guards"
 Edit = Callable[[dict[str, Any]], None]
@@ -34,7 +34,7 @@ def run(
     fn_input: dict[str, Any] | None = None,
 ) -> Outcome:
     return compose(
-        Request(
+        crossplane_request(
             composite=composite,
             observed={"table": observed} if observed is not None else {},
             input=fn_input,
@@ -436,7 +436,7 @@ def test_fatal_over_grpc_keeps_desired_and_carries_the_observed_table(
     composite = xr()
     _new_hash_key(composite)
     observed = observed_table()
-    req = build_request(composite, [observed])
+    req = build_request(*crossplane_documents(composite, [observed]))
     req.desired.resources["from-earlier-step"].resource.update({"apiVersion": "v1", "kind": "X"})
     rsp = stub_v1.RunFunction(req, timeout=10)
     fatal_results = [r for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
@@ -447,7 +447,8 @@ def test_fatal_over_grpc_keeps_desired_and_carries_the_observed_table(
     table = struct_to_dict(rsp.desired.resources["table"].resource)
     expected = copy.deepcopy(observed)
     del expected["status"]
-    for server_owned in ("uid", "resourceVersion", "generation", "creationTimestamp", "finalizers"):
+    server_owned_keys = ("uid", "resourceVersion", "generation", "creationTimestamp", "finalizers")
+    for server_owned in (*server_owned_keys, "ownerReferences"):
         del expected["metadata"][server_owned]
     assert table == expected
 
@@ -457,7 +458,7 @@ def test_fatal_over_grpc_leaves_a_desired_table_from_an_earlier_step_alone(
 ) -> None:
     composite = xr()
     _new_hash_key(composite)
-    req = build_request(composite, [observed_table()])
+    req = build_request(*crossplane_documents(composite, [observed_table()]))
     req.desired.resources["table"].resource.update({"apiVersion": "v1", "kind": "Earlier"})
     rsp = stub_v1.RunFunction(req, timeout=10)
     assert [r for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
@@ -470,6 +471,9 @@ def test_every_immutability_rule_has_a_refused_case() -> None:
         composite = xr()
         edit(composite)
         seen |= {v.rule for v in run(composite, observed_table()).violations}
+    # The provider config comes from the Composition's Input, not the claim.
+    moved = run(xr(), observed_table(), {"providerConfigName": "team-b"})
+    seen |= {v.rule for v in moved.violations}
     assert seen == {rule for rule in RULES if rule.endswith("_immutable")}
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from function.compose import Outcome, Request, compose
-from tests.support import EXAMPLES, FIXTURES, load_yaml, reported_tags
+from function.compose import Outcome, compose
+from tests.support import EXAMPLES, FIXTURES, crossplane_request, load_yaml, reported_tags, with_uid
 
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 PRODUCTION_SPEC: dict[str, Any] = next(
@@ -32,10 +32,14 @@ def _xr(spec: dict[str, Any], namespace: str | None = None, v2: bool = False) ->
     }
 
 
+# The uid the API server would give the XR "orders" (tests/support.py's with_uid).
+UID = with_uid({"metadata": {"name": "orders"}})["metadata"]["uid"]
+
+
 def _compose(
     xr: dict[str, Any], observed: dict[str, Any] | None = None, fn_input: Any = None
 ) -> Outcome:
-    outcome = compose(Request(composite=xr, observed=observed or {}, input=fn_input))
+    outcome = compose(crossplane_request(composite=xr, observed=observed or {}, input=fn_input))
     assert not outcome.fatal, outcome.results
     return outcome
 
@@ -98,8 +102,11 @@ def test_every_field_maps_onto_for_provider() -> None:
         "tags": {
             "team": "payments",
             "env": "prod",
-            # The composite's ownership tags (safety/ownership.py): a cluster XR's name.
+            # The composite's ownership tags (safety/ownership.py): a cluster XR's name,
+            # its uid, and while observing the name the Table asks about.
             "awsdynamodb.fn.project-planton.org/owner": "orders",
+            "awsdynamodb.fn.project-planton.org/composite-uid": UID,
+            "awsdynamodb.fn.project-planton.org/observing": "Orders.prod_v2",
         },
     }
 
@@ -188,6 +195,8 @@ def test_input_sets_defaults_provider_config_and_tags_over_the_claims() -> None:
         "cost-center": "42",
         "env": "prod",
         "awsdynamodb.fn.project-planton.org/owner": "orders",
+        "awsdynamodb.fn.project-planton.org/composite-uid": UID,
+        "awsdynamodb.fn.project-planton.org/observing": "Orders.prod_v2",
     }
     assert table["spec"]["providerConfigRef"] == {"name": "aws-prod"}
 

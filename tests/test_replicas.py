@@ -14,11 +14,18 @@ import pytest
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
-from function.compose import Request, compose
+from function.compose import compose
 from function.offline import RESOURCE_NAME_ANNOTATION, build_request, response_documents
 from function.render.autoscaling import policy_name, target_name
 from function.render.replicas import active_replica_regions, regional_name
-from tests.support import EXAMPLES, load_all, load_yaml, schema_errors
+from tests.support import (
+    EXAMPLES,
+    crossplane_documents,
+    crossplane_request,
+    load_all,
+    load_yaml,
+    schema_errors,
+)
 
 GLOBAL = EXAMPLES / "global"
 INPUT = load_yaml(EXAMPLES / "input.yaml")
@@ -47,7 +54,7 @@ def _run(
     observed: list[dict[str, Any]],
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[Any]]:
     """The composite, the desired resources by name, and the results."""
-    rsp = stub.RunFunction(build_request(xr, observed, INPUT), timeout=10)
+    rsp = stub.RunFunction(build_request(*crossplane_documents(xr, observed), INPUT), timeout=10)
     docs = response_documents(rsp)
     resources = {_name(d): d for d in docs[1:] if d.get("kind") != "Result"}
     return docs[0], resources, list(rsp.results)
@@ -166,6 +173,9 @@ def test_every_rendered_resource_validates_against_the_provider_crds(
             doc["apiVersion"] = doc["apiVersion"].replace(
                 "dynamodb.aws.m.upbound.io/v1beta2", "dynamodb.aws.m.upbound.io/v1beta1"
             )
+            # Namespaced resources live in the XR's namespace, composed for this XR.
+            doc["metadata"]["namespace"] = xr["metadata"]["namespace"]
+            del doc["metadata"]["ownerReferences"]
     _, resources, results = _run(stub_v1, xr, observed)
     assert _fatal(results) == []
     assert len([d for d in resources.values() if d["kind"] in ("Target", "Policy")]) == 12
@@ -201,7 +211,7 @@ def _observed_table(*replicas: dict[str, Any]) -> dict[str, Any]:
 def _compose(spec: dict[str, Any], table: dict[str, Any]) -> Any:
     xr = {"apiVersion": "aws.project-planton.org/v1", "kind": "XAwsDynamodb"}
     xr |= {"metadata": {"name": "orders"}, "spec": spec}
-    return compose(Request(composite=xr, observed={"table": table}, input={}))
+    return compose(crossplane_request(composite=xr, observed={"table": table}, input={}))
 
 
 EU = {"regionName": "eu-west-1", "arn": "arn:aws:dynamodb:eu-west-1:1:table/orders"}

@@ -18,6 +18,7 @@ from tests import crds
 from tests.admission import admit
 from tests.support import (
     EXAMPLES,
+    crossplane_documents,
     load_all,
     load_yaml,
     serve_subprocess,
@@ -125,7 +126,7 @@ def test_a_replica_with_its_cache_full_stays_within_the_memory_request() -> None
             variant = json.loads(json.dumps(xr))
             variant["metadata"]["name"] = f"{xr['metadata']['name']}-{i}"
             variant["metadata"]["uid"] = f"uid-{i}"
-            req = build_request(variant, observed, fn_input, tag=str(i))
+            req = build_request(*crossplane_documents(variant, observed), fn_input, tag=str(i))
             stub.RunFunction(req, timeout=10)
             stub.RunFunction(req, timeout=10)
         peak = _peak_rss(proc.pid)

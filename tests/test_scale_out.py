@@ -23,7 +23,14 @@ from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
 from function.offline import RESOURCE_NAME_ANNOTATION, build_request, response_documents
-from tests.support import EXAMPLES, load_all, load_yaml, serve_subprocess, wait_for_channel
+from tests.support import (
+    EXAMPLES,
+    crossplane_documents,
+    load_all,
+    load_yaml,
+    serve_subprocess,
+    wait_for_channel,
+)
 
 AUTOSCALED = EXAMPLES / "autoscaled"
 XR = load_yaml(AUTOSCALED / "xr.yaml")
@@ -73,7 +80,9 @@ def _reconcile(pick: Any) -> list[fnv1.RunFunctionResponse]:
             # The Policies, as rendered once the Targets were Ready, now Ready too.
             steps.append([*steps[2], *_policies(answers[-1])])
         for _ in range(SENDS_PER_STEP):
-            req = build_request(XR, steps[step], INPUT, tag=f"reconcile-{sent}")
+            req = build_request(
+                *crossplane_documents(XR, steps[step]), INPUT, tag=f"reconcile-{sent}"
+            )
             answers.append(pick(sent).RunFunction(req, timeout=10))
             sent += 1
     return answers

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from function.compose import Outcome, Request, compose
+from function.compose import Outcome, compose
 from function.render.create_source import keep_create_sources
 from tests.options_support import (
     assert_valid_for_the_provider,
@@ -23,7 +23,7 @@ from tests.options_support import (
     table_fp,
     xr,
 )
-from tests.support import EXAMPLES, load_all, load_yaml
+from tests.support import EXAMPLES, crossplane_request, load_all, load_yaml
 
 
 @pytest.mark.parametrize(
@@ -295,10 +295,12 @@ def test_once_the_table_exists_only_its_own_arn_is_accepted() -> None:
     spec = json.loads(json.dumps(POLICY))
     spec["resourcePolicy"]["Statement"][0]["Resource"] = other_account
     # Before the table exists any account's ARN of this name and region passes ...
-    assert not compose(Request(composite=xr(spec), observed={"table": creating(spec)})).fatal
+    assert not compose(
+        crossplane_request(composite=xr(spec), observed={"table": creating(spec)})
+    ).fatal
     # ... afterwards only the one AWS reports.
     observed = {"table": ready_table(render(POLICY), {"arn": ARN})}
-    outcome = compose(Request(composite=xr(spec), observed=observed))
+    outcome = compose(crossplane_request(composite=xr(spec), observed=observed))
     assert {(v.path, v.rule) for v in outcome.violations} == {
         ("spec.resourcePolicy.Statement[0].Resource", "resource_policy_resource")
     }
@@ -307,7 +309,7 @@ def test_once_the_table_exists_only_its_own_arn_is_accepted() -> None:
 def test_a_policy_over_20_kb_is_refused() -> None:
     spec = json.loads(json.dumps(POLICY))
     spec["resourcePolicy"]["Statement"][0]["Sid"] = "x" * (20 * 1024)
-    outcome = compose(Request(composite=xr(spec), observed={"table": creating(POLICY)}))
+    outcome = compose(crossplane_request(composite=xr(spec), observed={"table": creating(POLICY)}))
     assert {(v.path, v.rule) for v in outcome.violations} == {
         ("spec.resourcePolicy", "resource_policy_size")
     }
@@ -331,7 +333,9 @@ def test_issue_12_examples_with_everything_observed_wait_for_nothing(
     }
     fn_input = load_yaml(EXAMPLES / "input.yaml")
     outcome = compose(
-        Request(composite=load_yaml(folder / "xr.yaml"), observed=observed, input=fn_input)
+        crossplane_request(
+            composite=load_yaml(folder / "xr.yaml"), observed=observed, input=fn_input
+        )
     )
     assert [(r.severity, r.message) for r in outcome.results] == []
     assert {c.body["kind"] for c in outcome.resources.values()} == kinds

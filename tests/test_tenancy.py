@@ -17,7 +17,7 @@ from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 from function.offline import build_request
 from function.render.policies import TABLE_ACTIONS
 from function.serve.structs import struct_to_dict
-from tests.support import NOT_FOUND_CONDITION, observed_not_found
+from tests.support import NOT_FOUND_CONDITION, composed_by, observed_not_found
 
 Stub = grpcv1.FunctionRunnerServiceStub
 OWNER = "awsdynamodb.fn.project-planton.org/owner"
@@ -65,14 +65,20 @@ def namespaced_xr(namespace: str, name: str, **spec: Any) -> dict[str, Any]:
 
 
 def run(
-    stub: Stub, xr: dict[str, Any], table: dict[str, Any] | None = None, **input_: Any
+    stub: Stub,
+    xr: dict[str, Any],
+    table: dict[str, Any] | None = None,
+    *,
+    as_is: bool = False,
+    **input_: Any,
 ) -> fnv1.RunFunctionResponse:
+    """One request; ``table`` observed as Crossplane composed it for ``xr`` (as_is: verbatim)."""
     observed = []
     if table is not None:
         table = copy.deepcopy(table)
         annotations = table.setdefault("metadata", {}).setdefault("annotations", {})
         annotations["crossplane.io/composition-resource-name"] = "table"
-        observed.append(table)
+        observed.append(table if as_is else composed_by(xr, table))
     return stub.RunFunction(build_request(xr, observed, {**INPUT, **input_}), timeout=10)
 
 
@@ -175,7 +181,8 @@ def test_the_owners_claim_creates_and_manages_its_table(stub_v1: Stub) -> None:
 def test_a_table_made_by_an_earlier_version_stays_managed_and_gets_the_tag(stub_v1: Stub) -> None:
     xr = claim_xr("shop", "orders")
     legacy = table_of(run(stub_v1, xr))
-    del legacy["spec"]["managementPolicies"]  # earlier versions managed from the start
+    # Earlier versions set no policies: the API server's default, full management.
+    legacy["spec"]["managementPolicies"] = ["*"]
     del legacy["spec"]["forProvider"]["tags"]
     observed = with_status(
         legacy, atProvider={"arn": "arn:aws:dynamodb:::table/x"}, conditions=READY
@@ -230,7 +237,8 @@ def test_the_platform_may_allow_taking_over_a_listed_table(stub_v1: Stub) -> Non
     # Made outside Crossplane, with the keys the claim asks for; no ownership tag.
     at_provider = {"arn": "arn:aws:dynamodb:us-east-1:1:table/payments-prod", "hashKey": "pk"}
     observed = with_status(observing, atProvider=at_provider, conditions=READY)
-    rsp = run(stub_v1, xr, observed, tenancy={"adoptExistingTables": ["payments-prod"]})
+    listed = {"namespace": "billing", "name": "payments", "table": "payments-prod"}
+    rsp = run(stub_v1, xr, observed, tenancy={"adoptExistingTables": [listed]})
     assert fatal(rsp) == []
     assert table_of(rsp)["spec"]["managementPolicies"] == list(TABLE_ACTIONS)
     assert [r.reason for r in rsp.results if r.severity == fnv1.SEVERITY_WARNING] == [
@@ -393,3 +401,311 @@ def test_nothing_named_after_the_table_is_rendered_while_observing(stub_v1: Stub
     second = run(stub_v1, xr, free, alarms=alarms_on)
     kinds = {struct_to_dict(r.resource)["kind"] for r in second.desired.resources.values()}
     assert "MetricAlarm" in kinds
+
+
+# --- issue 20: what a tenant shapes through Crossplane itself ----------------------------
+
+VICTIM = "web.payments"
+
+
+def warnings_of(rsp: fnv1.RunFunctionResponse, reason: str) -> list[str]:
+    return [
+        r.message for r in rsp.results if r.severity == fnv1.SEVERITY_WARNING and r.reason == reason
+    ]
+
+
+def _decoy_secret(xr: dict[str, Any]) -> dict[str, Any]:
+    """A Secret of the tenant's namespace, dressed as this composite's Table."""
+    meta: dict[str, Any] = {
+        "name": "decoy",
+        "annotations": {"crossplane.io/external-name": VICTIM},
+    }
+    if ns := xr["metadata"].get("namespace"):
+        meta["namespace"] = ns
+    return {"apiVersion": "v1", "kind": "Secret", "metadata": meta, "data": {}}
+
+
+def _decoy_table(xr: dict[str, Any], change: str) -> dict[str, Any]:
+    """A Table of the victim's name, managed, Ready, with one thing that gives it away."""
+    namespaced = bool(xr["metadata"].get("namespace"))
+    table = {
+        "apiVersion": "dynamodb.aws.m.upbound.io/v1beta1"
+        if namespaced
+        else "dynamodb.aws.upbound.io/v1beta2",
+        "kind": "Table",
+        "metadata": {
+            "name": "decoy",
+            "annotations": {"crossplane.io/external-name": VICTIM},
+            **({"namespace": xr["metadata"]["namespace"]} if namespaced else {}),
+        },
+        "spec": {
+            "forProvider": {"region": "us-east-1", "hashKey": "pk"},
+            "managementPolicies": list(TABLE_ACTIONS),
+            "providerConfigRef": {"name": "default"},
+        },
+        "status": {"atProvider": {**FOREIGN_AT_PROVIDER, "id": VICTIM}, "conditions": READY},
+    }
+    table = composed_by(xr, table)
+    if change == "other scope":
+        other = (
+            "dynamodb.aws.upbound.io/v1beta2" if namespaced else "dynamodb.aws.m.upbound.io/v1beta1"
+        )
+        table["apiVersion"] = other
+    elif change == "another controller":
+        table["metadata"]["ownerReferences"][0]["uid"] = "uid-of-another-xr"
+    elif change == "not a controller":
+        table["metadata"]["ownerReferences"][0]["controller"] = False
+    elif change == "no owner":
+        del table["metadata"]["ownerReferences"]
+    elif change == "management not given":
+        table["spec"]["managementPolicies"] = ["Create", "Update", "Delete"]
+    return table
+
+
+DECOYS = [
+    "secret",
+    "other scope",
+    "another controller",
+    "not a controller",
+    "no owner",
+    "management not given",
+]
+
+
+@pytest.mark.parametrize("decoy", DECOYS)
+@pytest.mark.parametrize("scope", SCOPES)
+def test_a_decoy_observed_as_the_table_is_ignored_and_says_so(
+    stub_v1: Stub, scope: str, decoy: str
+) -> None:
+    xr = SCOPES[scope]()  # no tableName: a Table's own name would be kept (guards.py)
+    table = _decoy_secret(xr) if decoy == "secret" else _decoy_table(xr, decoy)
+    rsp = run(stub_v1, xr, table, as_is=True)
+    assert fatal(rsp) == []
+    desired = table_of(rsp)
+    # As if nothing were observed: the composite's own default name, observe-only.
+    own = "shop.grab" if scope == "namespaced XR" else "grab-x1y2z"
+    assert desired["metadata"]["annotations"]["crossplane.io/external-name"] == own
+    assert desired["spec"]["managementPolicies"] == ["Observe"]
+    assert warnings_of(rsp, "UntrustedObservation") == [
+        "ignoring the observed resource 'decoy' named as this composite's 'table': it is not "
+        "what Crossplane composed for this composite (see docs/safety.md, Threat model)"
+    ]
+    answer = rsp.SerializeToString()
+    for marker in [VICTIM, *FOREIGN_MARKERS]:
+        assert marker.encode() not in answer, marker
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_a_refusal_never_echoes_a_decoy_as_the_table(stub_v1: Stub, scope: str) -> None:
+    # A Fatal carries the observed Table forward (guards.carried_forward): never a decoy.
+    xr = SCOPES[scope](keySchema=[{"attributeName": "nope", "keyType": "HASH"}])
+    rsp = run(stub_v1, xr, _decoy_secret(xr), as_is=True)
+    assert len(fatal(rsp)) == 1
+    assert "table" not in rsp.desired.resources
+    assert VICTIM.encode() not in rsp.SerializeToString()
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_a_decoy_resource_policy_cannot_aim_the_policy_at_another_table(
+    stub_v1: Stub, scope: str
+) -> None:
+    # A ResourcePolicy once applied keeps the ARN it was made for (render/resource_policy.py):
+    # a decoy of that name must not hand the function another team's table ARN.
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:role/reporting"},
+        "Action": ["dynamodb:GetItem"],
+        "Resource": "arn:aws:dynamodb:us-east-1:111122223333:table/shop.orders",
+    }
+    policy = {"Version": "2012-10-17", "Statement": [statement]}
+    xr = SCOPES[scope](tableName="shop.orders", resourcePolicy=policy)
+    namespaced = scope == "namespaced XR"
+    decoy: dict[str, Any] = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "name": "decoy",
+            "annotations": {"crossplane.io/composition-resource-name": "resource-policy"},
+            **({"namespace": "shop"} if namespaced else {}),
+        },
+        "spec": {"forProvider": {"resourceArn": FOREIGN_AT_PROVIDER["arn"]}},
+    }
+    rsp = stub_v1.RunFunction(build_request(xr, [decoy], INPUT), timeout=10)
+    assert fatal(rsp) == []
+    assert "resource-policy" not in rsp.desired.resources
+    assert warnings_of(rsp, "UntrustedObservation") == [
+        "ignoring the observed resource 'decoy' named as this composite's 'resource-policy': it "
+        "is not what Crossplane composed for this composite (see docs/safety.md, Threat model)"
+    ]
+    assert b"999988887777" not in rsp.SerializeToString()
+
+
+def test_the_tables_own_observation_is_still_believed(stub_v1: Stub) -> None:
+    xr = namespaced_xr("shop", "grab", tableName="shop.orders")
+    observing = table_of(run(stub_v1, xr))
+    rsp = run(stub_v1, xr, observed_not_found(observing))
+    assert warnings_of(rsp, "UntrustedObservation") == []
+    assert table_of(rsp)["spec"]["managementPolicies"] == list(TABLE_ACTIONS)
+
+
+def _applied(previous: dict[str, Any], desired: dict[str, Any]) -> dict[str, Any]:
+    """``desired`` as Crossplane applies it over ``previous``: a new spec is a new generation.
+
+    The status stays the provider's last (and its observedGeneration with it).
+    """
+    generation = previous["metadata"]["generation"]
+    if desired["spec"] != previous["spec"]:
+        generation += 1
+    meta = {**previous["metadata"], **desired["metadata"], "generation": generation}
+    return {**desired, "metadata": meta, "status": previous["status"]}
+
+
+def test_renaming_over_a_stale_observation_manages_nothing(stub_v1: Stub) -> None:
+    xr = claim_xr("shop", "grab", tableName="free-name")
+    observing = composed_by(xr, table_of(run(stub_v1, xr)))
+    # The provider says 'free-name' does not exist (at generation 1) ...
+    free = observed_not_found(observing)
+    assert free["status"]["conditions"][0]["observedGeneration"] == 1
+    # ... and the tenant renames before the function sees it: it must look again.
+    xr["spec"]["tableName"] = "payments-prod"
+    again = table_of(run(stub_v1, xr, free))
+    assert again["spec"]["managementPolicies"] == ["Observe"]
+    assert again["metadata"]["annotations"]["crossplane.io/external-name"] == "payments-prod"
+
+    # Crossplane applies it; the provider has not looked yet: the old answer is not this one's.
+    stale = _applied(free, again)
+    assert stale["metadata"]["generation"] == 2, "a new name must be a new generation"
+    rsp = run(stub_v1, xr, stale)
+    assert fatal(rsp) == []
+    assert table_of(rsp)["spec"]["managementPolicies"] == ["Observe"]
+
+    # The provider's answer for generation 2: the table exists and is another team's.
+    seen = {
+        **stale,
+        "status": {
+            "atProvider": FOREIGN_AT_PROVIDER,
+            "conditions": [{**c, "observedGeneration": 2} for c in READY],
+        },
+    }
+    refused = run(stub_v1, xr, seen)
+    assert [r.reason for r in refused.results if r.severity == fnv1.SEVERITY_FATAL] == [
+        "TableNotOwned"
+    ]
+    for marker in FOREIGN_MARKERS:
+        assert marker.encode() not in refused.SerializeToString(), marker
+
+
+def test_an_answer_without_its_generation_decides_nothing(stub_v1: Stub) -> None:
+    # A provider that does not stamp observedGeneration cannot say which name it looked at.
+    xr = claim_xr("shop", "grab", tableName="free-name")
+    free = observed_not_found(composed_by(xr, table_of(run(stub_v1, xr))))
+    del free["status"]["conditions"][0]["observedGeneration"]
+    assert table_of(run(stub_v1, xr, free, as_is=True))["spec"]["managementPolicies"] == ["Observe"]
+
+
+def _managed(stub: Stub, xr: dict[str, Any], **input_: Any) -> dict[str, Any]:
+    """The composite's Table once created and Ready, as Crossplane observes it."""
+    free = observed_not_found(composed_by(xr, table_of(run(stub, xr, **input_))))
+    created = _applied(free, table_of(run(stub, xr, free, **input_)))
+    name = created["metadata"]["annotations"]["crossplane.io/external-name"]
+    fp = created["spec"]["forProvider"]
+    at_provider = {"arn": f"arn:aws:dynamodb:us-east-1:111122223333:table/{name}", "id": name}
+    generation = created["metadata"]["generation"]
+    conditions = [{**c, "observedGeneration": generation} for c in READY]
+    return {
+        **created,
+        "status": {"atProvider": {**at_provider, "tags": fp["tags"]}, "conditions": conditions},
+    }
+
+
+def test_switching_composition_cannot_move_a_managed_table_to_another_account(
+    stub_v1: Stub,
+) -> None:
+    xr = claim_xr("shop", "orders", tableName="shop-orders")
+    table = _managed(stub_v1, xr, providerConfigName="team-a")
+    assert table["spec"]["providerConfigRef"] == {"name": "team-a"}
+    # The claim picks the other team's Composition: same function, another provider config.
+    rsp = run(stub_v1, xr, table, providerConfigName="team-b")
+    [message] = fatal(rsp)
+    assert [r.reason for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL] == [
+        "ImmutableChange"
+    ]
+    assert "input.providerConfigName: the provider config" in message
+    assert "'team-a' -> 'team-b'" in message
+    # Nothing changes: the Table is carried forward exactly, with its own provider config.
+    assert table_of(rsp)["spec"]["providerConfigRef"] == {"name": "team-a"}
+    # Back on its own Composition, all is well.
+    assert fatal(run(stub_v1, xr, table, providerConfigName="team-a")) == []
+
+
+@pytest.mark.parametrize(
+    ("namespace", "claim", "adopts"),
+    [("billing", "payments", True), ("shop", "grab", False), ("billing", "other", False)],
+    ids=["the named claim adopts", "another namespace's claim", "another claim of the namespace"],
+)
+def test_an_adoption_entry_names_the_one_claim_that_may_adopt(
+    stub_v1: Stub, namespace: str, claim: str, adopts: bool
+) -> None:
+    entry = {"namespace": "billing", "name": "payments", "table": "payments-prod"}
+    policy = {"tableNamePrefix": None, "adoptExistingTables": [entry]}
+    xr = claim_xr(namespace, claim, tableName="payments-prod")
+    observing = table_of(run(stub_v1, xr, tenancy=policy))
+    at_provider = {"arn": "arn:aws:dynamodb:us-east-1:1:table/payments-prod", "id": "payments-prod"}
+    observed = with_status(observing, atProvider=at_provider, conditions=READY)
+    rsp = run(stub_v1, xr, observed, tenancy=policy)
+    if adopts:
+        assert fatal(rsp) == []
+        assert table_of(rsp)["spec"]["managementPolicies"] == list(TABLE_ACTIONS)
+        assert len(warnings_of(rsp, "AdoptingTable")) == 1
+    else:
+        assert [r.reason for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL] == [
+            "TableNotOwned"
+        ]
+        assert table_of(rsp)["spec"]["managementPolicies"] == ["Observe"]
+
+
+def test_an_adoption_entry_without_its_tenant_is_refused(stub_v1: Stub) -> None:
+    rsp = run(
+        stub_v1,
+        claim_xr("billing", "payments", tableName="payments-prod"),
+        tenancy={"adoptExistingTables": ["payments-prod"]},
+    )
+    [message] = fatal(rsp)
+    assert message.startswith(
+        "invalid function Input, 1 problem: input.tenancy.adoptExistingTables"
+    )
+    assert "{namespace, name, table}" in message
+
+
+def test_a_claim_binding_an_unclaimed_xr_does_not_take_its_table(stub_v1: Stub) -> None:
+    # The platform's own cluster XR, no claim: its table is tagged with the XR's name.
+    platform = {
+        "apiVersion": "aws.project-planton.org/v1",
+        "kind": "XAwsDynamodb",
+        "metadata": {"name": "platform-orders", "uid": "uid-platform-orders"},
+        "spec": {**KEYS, "deletionProtectionEnabled": True},
+    }
+    table = _managed(stub_v1, platform)
+    assert table["spec"]["forProvider"]["tags"][OWNER] == "platform-orders"
+    # A claim binds it by spec.resourceRef: Crossplane sets the claim's reference and
+    # labels on the XR, and the claim's spec (protection off) on the XR's.
+    bound = copy.deepcopy(platform)
+    bound["metadata"]["labels"] = {
+        "crossplane.io/claim-name": "grab",
+        "crossplane.io/claim-namespace": "shop",
+    }
+    bound["spec"]["claimRef"] = {"kind": "AwsDynamodb", "name": "grab", "namespace": "shop"}
+    bound["spec"]["deletionProtectionEnabled"] = False
+    rsp = run(stub_v1, bound, table)
+    assert fatal(rsp) == [
+        "this composite's table is owned by another claim or composite, so this claim cannot "
+        "manage it; create a new claim for a table of its own"
+    ]
+    assert [r.reason for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL] == ["TableNotOwned"]
+    # Carried forward as it is: the platform's tag, protection and policies unchanged.
+    kept = table_of(rsp)
+    assert kept["spec"] == table["spec"]
+    assert b"shop/grab" not in rsp.desired.resources["table"].SerializeToString()
+    assert b"111122223333" not in rsp.SerializeToString().replace(
+        rsp.desired.resources["table"].SerializeToString(), b""
+    )

@@ -222,6 +222,14 @@ GUARD_AND_SCHEMA_RULES: tuple[Rule, ...] = (
         "function",
         _OBSERVED,
     ),
+    Rule(
+        "provider_config_immutable",
+        "the provider config (the AWS account and credentials) is fixed once the table "
+        "exists: a claim cannot move its table to another Composition's provider config",
+        "function",
+        "function",
+        _OBSERVED,
+    ),
     # Schema-level problems found while parsing (types, enums, unknown fields, bounds).
     Rule("required", "is required", "function", "schema"),
     Rule("unknown_field", "is not a field of this API; check its spelling", "function", "schema"),

@@ -14,8 +14,11 @@ namespace. The Composition's Input may say, under ``tenancy``:
 - ``allowedRegions``, ``kmsKeyAccounts``: where tables and their keys may be.
 - ``restoreSources``, ``importBuckets``: what a claim may copy data from
   besides its own tables (function/api/sources.py).
-- ``adoptExistingTables``: names of existing tables this Composition may take
-  over although they carry no ownership tag (a migration; never a claim field).
+- ``adoptExistingTables``: existing tables this Composition may take over
+  although they carry no ownership tag (a migration; never a claim field), each
+  for one tenant: ``{namespace, name, table}`` names the claim (or namespaced
+  XR) that may adopt ``table``; ``{name, table}`` a cluster-scoped XR without a
+  claim. Any other claim selecting the Composition adopts nothing.
 
 The prefix and the region rule apply before a table is created or adopted: a
 table the composite already manages keeps its name and region, whatever the
@@ -49,7 +52,9 @@ from function.api.validation import violation
 
 __all__ = [
     "NAMESPACE_PLACEHOLDER",
+    "AdoptTable",
     "Tenancy",
+    "adoptable_tables",
     "check_kms_key",
     "check_region_allowed",
     "check_tag_chars",
@@ -69,6 +74,30 @@ _NAMESPACE_ENDS = "._"
 _PREFIX_MAX = 128
 # Hex digits of sha256 kept when a derived name is shortened to fit NAME_MAX.
 _HASH_CHARS = 16
+
+
+class AdoptTable(BaseModel):
+    """One existing table, and the one tenant that may take it over."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+    namespace: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=63,
+        description=(
+            "Namespace of the claim or namespaced XR that may adopt the table; omit for a "
+            "cluster-scoped XR without a claim."
+        ),
+    )
+    name: str = Field(
+        min_length=1,
+        max_length=253,
+        description="Name of that claim or namespaced XR (or of the cluster-scoped XR).",
+    )
+    table: str = Field(
+        min_length=1, max_length=NAME_MAX, description="Name of the existing DynamoDB table."
+    )
 
 
 class Tenancy(BaseModel):
@@ -116,14 +145,26 @@ class Tenancy(BaseModel):
             "Default: none."
         ),
     )
-    adopt_existing_tables: list[Annotated[str, Field(min_length=1, max_length=NAME_MAX)]] = Field(
+    adopt_existing_tables: list[AdoptTable] = Field(
         default_factory=list,
         alias="adoptExistingTables",
         description=(
-            "Names of existing tables without this function's ownership tag that claims "
-            "of this Composition may take over (a migration). Default: none."
+            "Existing tables without this function's ownership tag that one named claim "
+            "(namespace and name) or cluster-scoped XR (name) of this Composition may take "
+            "over (a migration). Default: none."
         ),
     )
+
+    @field_validator("adopt_existing_tables", mode="before")
+    @classmethod
+    def _entries_name_a_tenant(cls, value: object) -> object:
+        if isinstance(value, list) and any(isinstance(v, str) for v in value):
+            # A bare table name would let any claim selecting the Composition adopt it.
+            raise ValueError(
+                "each entry names the table and the one claim that may adopt it: "
+                "{namespace, name, table} ({name, table} for a cluster-scoped XR without a claim)"
+            )
+        return value
 
     @field_validator("table_name_prefix")
     @classmethod
@@ -144,6 +185,12 @@ class Tenancy(BaseModel):
                     "another's table names"
                 )
         return value
+
+
+def adoptable_tables(tenancy: Tenancy, tenant: tuple[str, str] | None, name: str) -> list[str]:
+    """The tables this composite may adopt: entries naming its tenant, or it if it has none."""
+    who = tenant or (None, name)
+    return [e.table for e in tenancy.adopt_existing_tables if (e.namespace, e.name) == who]
 
 
 def name_prefix(tenancy: Tenancy, namespace: str | None) -> str | None:

@@ -1,7 +1,10 @@
 """Guards against losing a table: what AWS fixes at CreateTable must not change.
 
 DynamoDB cannot change a table's keys, its key attributes' types, its local
-secondary indexes, its name or its region. Asked to, provider-aws refuses every
+secondary indexes, its name or its region; and the table stays in the AWS account
+it was made in, so its provider config (the account's credentials) stays too: a
+claim that switches to a Composition with another provider config would move the
+table's management, and its deletion, to another account. Asked to, provider-aws refuses every
 update of the table (force-new keys and LSIs), or creates a second table and
 leaves the first unmanaged (name, region). So once a Table is observed, the request
 is compared with it and any such change is refused with one Fatal result. GSI
@@ -16,7 +19,7 @@ applied) stands in. Values of the wrong type count as unknown, never as a change
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from function.api.rules import Violation, list_violations
@@ -88,6 +91,9 @@ class TableShape:
     stream_view_type: str | None = None
     # A customer-managed KMS key (None: an AWS key, or unknown).
     kms_key_arn: str | None = None
+    # spec.providerConfigRef: its name ("default" when unset, as the API server
+    # defaults it) and kind (namespaced Tables only; None when unset).
+    provider_config: tuple[str, str | None] = ("default", None)
 
 
 def _indexes(value: Any) -> dict[str, Index]:
@@ -147,7 +153,11 @@ def table_shape(resource: Any) -> TableShape | None:
     region = _str(ap.get("region")) or _str(fp.get("region"))
     source = ap if _str(ap.get("hashKey")) else fp
     billing_mode = _str(ap.get("billingMode")) or _str(fp.get("billingMode"))
-    return _shape(source, name, region, billing_mode)
+    ref = _dict(spec.get("providerConfigRef"))
+    shape = _shape(source, name, region, billing_mode)
+    return replace(
+        shape, provider_config=(_str(ref.get("name")) or "default", _str(ref.get("kind")))
+    )
 
 
 def keep_table_identity(
@@ -286,6 +296,16 @@ def _gsi_warnings(old: TableShape, new: TableShape, desired_fp: Mapping[str, Any
             )
 
 
+def _provider_config_change(old: TableShape, new: TableShape) -> Iterator[Violation]:
+    (was, was_kind), (now, now_kind) = old.provider_config, new.provider_config
+    if was != now or (None not in (was_kind, now_kind) and was_kind != now_kind):
+        yield violation(
+            "input.providerConfigName",
+            "provider_config_immutable",
+            f"{was!r} -> {now!r}" if was != now else f"kind {was_kind} -> {now_kind}",
+        )
+
+
 def check_table_change(desired_table: Mapping[str, Any], old: TableShape | None) -> GuardReport:
     """Compare the rendered Table with the observed one's shape; empty when none exists."""
     report = GuardReport()
@@ -304,6 +324,7 @@ def check_table_change(desired_table: Mapping[str, Any], old: TableShape | None)
         report.refused.append(
             violation("spec.region", "region_immutable", f"{old.region!r} -> {new.region!r}")
         )
+    report.refused.extend(_provider_config_change(old, new))
     if old.hash_key is not None:
         report.refused.extend(_key_changes(old, new))
         report.refused.extend(_attribute_type_changes(old, new, desired_fp))

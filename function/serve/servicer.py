@@ -10,8 +10,10 @@ from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 from function.api.limits import RESOURCE_POLICY_MAX_BYTES
 from function.api.rules import format_violations
 from function.compose import Outcome, Request, Result, compose
+from function.render.composite import read_composite
 from function.render.table import TABLE_NAME
 from function.safety.guards import carried_forward
+from function.safety.provenance import trusted_table
 from function.safety.size import answer_too_large
 from function.serve.cache import ResponseCache
 from function.serve.structs import LazyResources, Omit, fill_struct, struct_to_dict
@@ -124,10 +126,15 @@ def refuse_if_too_large(
 
 
 def keep_observed_table(req: fnv1.RunFunctionRequest, rsp: fnv1.RunFunctionResponse) -> None:
-    """A Fatal response never lacks a Table that exists: see guards.carried_forward for why."""
+    """A Fatal response never lacks a Table that exists: see guards.carried_forward for why.
+
+    Only a Table Crossplane composed for this composite: a tenant's decoy is never echoed.
+    """
     if TABLE_NAME in req.observed.resources and TABLE_NAME not in rsp.desired.resources:
         observed = struct_to_dict(req.observed.resources[TABLE_NAME].resource)
-        rsp.desired.resources[TABLE_NAME].resource.update(carried_forward(observed))
+        composite = read_composite(struct_to_dict(req.observed.composite.resource, _UNREAD))
+        if trusted_table(observed, composite)[0] is not None:
+            rsp.desired.resources[TABLE_NAME].resource.update(carried_forward(observed))
 
 
 class FunctionRunner(grpcv1.FunctionRunnerServiceServicer):
