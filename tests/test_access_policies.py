@@ -28,7 +28,14 @@ from function.render.access_policies import policy_name
 from function.serve.structs import struct_to_dict
 from tests import crds
 from tests.provider_crds import pinned_schema_errors
-from tests.support import EXAMPLES, ROOT, load_all, load_yaml, observed_not_found
+from tests.support import (
+    EXAMPLES,
+    ROOT,
+    crossplane_documents,
+    load_all,
+    load_yaml,
+    observed_not_found,
+)
 from tests.test_crank_validate import crank_validate
 
 EXAMPLE = EXAMPLES / "access"
@@ -138,6 +145,7 @@ def _run(
     fn_input: dict[str, Any] | None = None,
 ) -> fnv1.RunFunctionResponse:
     fn_input = INPUT if fn_input is None else fn_input
+    xr, observed = crossplane_documents(xr, observed)
     return stub.RunFunction(build_request(xr, observed, fn_input), timeout=10)
 
 
@@ -386,8 +394,11 @@ def test_a_foreign_table_gets_no_policy(stub_v1: grpcv1.FunctionRunnerServiceStu
     first = _run(stub_v1, xr, [])
     table = struct_to_dict(first.desired.resources["table"].resource)
     table["metadata"]["annotations"][RESOURCE_NAME_ANNOTATION] = "table"
-    table["spec"]["forProvider"]["tags"] = {}  # AWS has it, without this claim's tag
-    rsp = _run(stub_v1, xr, [_ready_table(table)])
+    # AWS has it, without this claim's ownership tags (the observe-only Table keeps the
+    # tag that says which name it observes).
+    ready = _ready_table(table)
+    ready["status"]["atProvider"]["tags"] = {}
+    rsp = _run(stub_v1, xr, [ready])
     assert len(_results(rsp, fnv1.SEVERITY_FATAL)) == 1
     assert list(rsp.desired.resources) == ["table"]
     assert _policies(rsp) == {}
