@@ -11,7 +11,13 @@ from function.compose import Outcome, Request, Result, compose
 from function.render.table import TABLE_NAME
 from function.safety.guards import carried_forward
 from function.serve.cache import ResponseCache
-from function.serve.structs import LazyResources, Omit, fill_struct, struct_to_dict
+from function.serve.structs import (
+    UNREAD_METADATA,
+    LazyResources,
+    Omit,
+    fill_struct,
+    struct_to_dict,
+)
 
 __all__ = ["FunctionRunner"]
 
@@ -28,7 +34,10 @@ _SEVERITY = {
 
 # The core never reads the composite's resourceRefs (Crossplane's list of every
 # composed resource), and converting it costs more the more resources there are.
-_UNREAD: Omit = {"spec": {"resourceRefs": None, "crossplane": {"resourceRefs": None}}}
+_UNREAD: Omit = {
+    **UNREAD_METADATA,
+    "spec": {"resourceRefs": None, "crossplane": {"resourceRefs": None}},
+}
 
 
 def to_request(req: fnv1.RunFunctionRequest) -> Request:
