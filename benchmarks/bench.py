@@ -131,7 +131,8 @@ def served(name: str, cmd: Sequence[str], probe: fnv1.RunFunctionRequest) -> Ite
     try:
         server.channel = grpc.insecure_channel(address, options=_CHANNEL_OPTIONS)
         server.stub = grpcv1.FunctionRunnerServiceStub(server.channel)
-        deadline = started + 30
+        # Generous: on a loaded machine a start can take tens of seconds.
+        deadline = started + 120
         while True:
             if proc.poll() is not None:
                 err = proc.stderr.read().decode() if proc.stderr else ""
