@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import os
 import platform
 import shutil
@@ -43,7 +44,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,11 +58,16 @@ from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.function_python import composition_script  # noqa: E402
 from function.offline import RESOURCE_NAME_ANNOTATION, build_request  # noqa: E402
 from function.serve.cache import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES  # noqa: E402
 from function.serve.structs import struct_to_dict  # noqa: E402
 
 REQUESTS = ROOT / "benchmarks" / "requests"
+FUNCTION = "function"
+# The mid-sized request: the realistic table with 2 of its 5 GSIs (14 resources).
+MID = "mid"
+MID_GSIS = 2
 # Fast reconnects, so "first answer" is not rounded up to gRPC's 1 s backoff.
 _CHANNEL_OPTIONS = [
     ("grpc.initial_reconnect_backoff_ms", 5),
@@ -85,6 +91,11 @@ class Server:
     rss_at_start: float = 0.0
     channel: grpc.Channel | None = None
     stub: Any = None
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time of the process so far, from /proc."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def memory_mb(self, field: str = "VmHWM") -> float:
         """VmHWM (peak resident set size so far) or VmRSS of the process, from /proc."""
@@ -120,7 +131,8 @@ def served(name: str, cmd: Sequence[str], probe: fnv1.RunFunctionRequest) -> Ite
     try:
         server.channel = grpc.insecure_channel(address, options=_CHANNEL_OPTIONS)
         server.stub = grpcv1.FunctionRunnerServiceStub(server.channel)
-        deadline = started + 30
+        # Generous: on a loaded machine a start can take tens of seconds.
+        deadline = started + 120
         while True:
             if proc.poll() is not None:
                 err = proc.stderr.read().decode() if proc.stderr else ""
@@ -335,6 +347,22 @@ class Variants:
         return out
 
 
+def as_script_request(
+    req: fnv1.RunFunctionRequest, rsp: fnv1.RunFunctionResponse
+) -> fnv1.RunFunctionRequest:
+    """``req`` for function-python: its Input a script composing what ``rsp`` holds."""
+    resources = {
+        name: struct_to_dict(rsp.desired.resources[name].resource)
+        for name in sorted(rsp.desired.resources)
+    }
+    status = struct_to_dict(rsp.desired.composite.resource).get("status", {})
+    out = fnv1.RunFunctionRequest()
+    out.CopyFrom(req)
+    out.input.Clear()
+    out.input.update({"script": composition_script(resources, status)})
+    return out
+
+
 # -- measurement --------------------------------------------------------------
 
 
@@ -344,6 +372,14 @@ class Samples:
 
     latencies: list[float] = field(default_factory=list)
     rates: list[float] = field(default_factory=list)
+    # The server's own CPU seconds (user + system) and the requests they served,
+    # over the latency blocks: unlike latency, hardly moved by other processes' load.
+    cpu_seconds: float = 0.0
+    cpu_requests: int = 0
+
+    @property
+    def cpu_per_request(self) -> float:
+        return self.cpu_seconds / self.cpu_requests if self.cpu_requests else float("nan")
 
     def p(self, q: float) -> float:
         xs = sorted(self.latencies)
@@ -404,19 +440,29 @@ def throughput(
 
 @dataclass
 class Case:
-    """One request shape in one mode."""
+    """One request shape in one mode, sent to the function and to what it is compared with.
+
+    ``against`` is the server it is compared with (the floor, or the function-python
+    stand-in); ``bases`` gives a server its own base request (function-python's
+    carries its script as Input), else it gets ``base``. Fresh variants of each
+    base differ from each other in the same way.
+    """
 
     name: str
     base: fnv1.RunFunctionRequest
     fresh: bool
     resources: int
     with_throughput: bool = True
+    against: str = "floor"
+    bases: dict[str, fnv1.RunFunctionRequest] = field(default_factory=dict)
     results: dict[str, Samples] = field(default_factory=dict)
+    _variants: dict[str, Variants] = field(default_factory=dict)
 
-    def requests(self, variants: Variants | None, count: int) -> list[fnv1.RunFunctionRequest]:
-        if variants is None:
-            return [self.base] * count
-        return variants.take(count)
+    def requests(self, server: str, count: int) -> list[fnv1.RunFunctionRequest]:
+        base = self.bases.get(server, self.base)
+        if not self.fresh:
+            return [base] * count
+        return self._variants.setdefault(server, Variants(base)).take(count)
 
 
 def measure(
@@ -424,24 +470,69 @@ def measure(
     servers: Sequence[Server],
     args: argparse.Namespace,
 ) -> None:
-    """Alternate floor and function, round by round, so noise hits both alike."""
-    variants = {id(c.base): Variants(c.base) for c in cases if c.fresh}
+    """Alternate the function and what it is compared with, round by round, so noise hits both."""
+    by_name = {s.name: s for s in servers}
     for c in cases:
-        for s in servers:
-            c.results[s.name] = Samples()
+        for name in (c.against, FUNCTION):
+            c.results[name] = Samples()
     for r in range(args.rounds):
         for c in cases:
-            v = variants.get(id(c.base)) if c.fresh else None
-            order = servers if r % 2 == 0 else list(reversed(servers))
-            for s in order:
+            pair = [by_name[c.against], by_name[FUNCTION]]
+            for s in pair if r % 2 == 0 else reversed(pair):
                 # A short warm-up outside the clock: connections and code paths.
-                for req in c.requests(v, 3):
+                for req in c.requests(s.name, 3):
                     s.stub.RunFunction(req, timeout=30)
-                latency(s.stub, c.requests(v, args.requests), args.seconds, c.results[s.name])
+                out = c.results[s.name]
+                before, sent = s.cpu_seconds(), len(out.latencies)
+                latency(s.stub, c.requests(s.name, args.requests), args.seconds, out)
+                out.cpu_seconds += s.cpu_seconds() - before
+                out.cpu_requests += len(out.latencies) - sent
                 if c.with_throughput:
-                    reqs = c.requests(v, args.requests * 2)
+                    reqs = c.requests(s.name, args.requests * 2)
                     throughput(s, reqs, args.concurrency, args.seconds, c.results[s.name])
         print(f"  round {r + 1}/{args.rounds} done", file=sys.stderr)
+
+
+# What `function render` is compared with: the same interpreter importing the
+# libraries it is built on, and nothing of its own.
+_IMPORTS_ALONE = (
+    "import crossplane.function.cli, crossplane.function.resource, crossplane.function.response,"
+    " pydantic, yaml, click"
+)
+
+
+@dataclass
+class Walls:
+    """Wall times (seconds) of whole processes, one list per command."""
+
+    times: dict[str, list[float]] = field(default_factory=dict)
+    # CPU seconds (user + system) of each run, as the wall times.
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+
+    def median(self, name: str, cpu: bool = False) -> float:
+        xs = (self.cpu if cpu else self.times).get(name)
+        return statistics.median(xs) if xs else float("nan")
+
+
+def render_walls(rounds: int) -> Walls:
+    """`function render examples/xr.yaml` and the imports alone, run alternately."""
+    script = shutil.which("function", path=str(Path(sys.executable).parent))
+    render = [script] if script else [sys.executable, "-m", "function.main"]
+    commands = {
+        "function render": [*render, "render", "examples/xr.yaml"],
+        "imports alone": [sys.executable, "-c", _IMPORTS_ALONE],
+    }
+    out = Walls({name: [] for name in commands}, {name: [] for name in commands})
+    for r in range(rounds):
+        for name, cmd in commands.items() if r % 2 == 0 else reversed(commands.items()):
+            c0, t0 = os.times(), time.perf_counter()
+            subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+            out.times[name].append(time.perf_counter() - t0)
+            c1 = os.times()
+            out.cpu[name].append(
+                c1.children_user + c1.children_system - c0.children_user - c0.children_system
+            )
+    return out
 
 
 # -- report -------------------------------------------------------------------
@@ -462,28 +553,42 @@ def fill_cache(server: Server, base: fnv1.RunFunctionRequest) -> int:
     return count
 
 
-def report(cases: Sequence[Case], servers: Sequence[Server], args: argparse.Namespace) -> None:
-    floor, fn = servers[0].name, servers[1].name
+def report(
+    cases: Sequence[Case], servers: Sequence[Server], walls: Walls, args: argparse.Namespace
+) -> None:
     print()
     print(
-        f"{'case':<20} {'res':>4} | {'floor p50':>9} {'p99':>7} | {'fn p50':>7} {'p99':>7}"
-        f" | {'x p50':>6} | {'floor r/s':>9} {'fn r/s':>7} {'x r/s':>6}"
+        f"{'case':<22} {'res':>4} | {'vs':<15} {'p50':>7} {'p99':>7} | {'fn p50':>7} {'p99':>7}"
+        f" | {'x p50':>6} | {'vs r/s':>7} {'fn r/s':>7} {'x r/s':>6}"
     )
-    print("-" * 104)
+    print("-" * 112)
     for c in cases:
-        f, g = c.results[floor], c.results[fn]
+        f, g = c.results[c.against], c.results[FUNCTION]
         line = (
-            f"{c.name:<20} {c.resources:>4} | {_ms(f.p(0.5)):>9} {_ms(f.p(0.99))} |"
+            f"{c.name:<22} {c.resources:>4} | {c.against:<15} {_ms(f.p(0.5))} {_ms(f.p(0.99))} |"
             f" {_ms(g.p(0.5))} {_ms(g.p(0.99))} | {g.p(0.5) / f.p(0.5):6.2f}"
         )
         if c.with_throughput:
-            line += f" | {f.rate:9.0f} {g.rate:7.0f} {g.rate / f.rate:6.2f}"
+            line += f" | {f.rate:7.0f} {g.rate:7.0f} {g.rate / f.rate:6.2f}"
         print(line)
     print("(latency in ms at concurrency 1; r/s at concurrency", f"{args.concurrency})")
+    print()
+    print(
+        f"{'CPU ms per request':<22} {'res':>4} | {'vs':<15} {'cpu':>7} |"
+        f" {'fn cpu':>7} | {'x cpu':>6}"
+    )
+    print("-" * 72)
+    for c in cases:
+        f, g = c.results[c.against], c.results[FUNCTION]
+        print(
+            f"{c.name:<22} {c.resources:>4} | {c.against:<15} {_ms(f.cpu_per_request)} |"
+            f" {_ms(g.cpu_per_request)} | {g.cpu_per_request / f.cpu_per_request:6.2f}"
+        )
+    print("(each server's own CPU, user + system, over its latency blocks)")
     by_name = {c.name: c for c in cases}
     five, twenty = by_name.get("realistic fresh"), by_name.get("gsi20 fresh")
     if five and twenty:
-        ratio = twenty.results[fn].p(0.5) / five.results[fn].p(0.5)
+        ratio = twenty.results[FUNCTION].p(0.5) / five.results[FUNCTION].p(0.5)
         print(
             f"\n20 GSIs ({twenty.resources} resources) vs 5 GSIs ({five.resources}),"
             f" fresh p50: {ratio:.2f}x"
@@ -491,9 +596,86 @@ def report(cases: Sequence[Case], servers: Sequence[Server], args: argparse.Name
     print()
     for s in servers:
         print(
-            f"{s.name:<9} start -> first answer {s.first_answer:6.3f} s;"
+            f"{s.name:<15} start -> first answer {s.first_answer:6.3f} s;"
             f" RSS then {s.rss_at_start:5.1f} MB; peak RSS (VmHWM) {s.memory_mb():5.1f} MB"
         )
+    for name, times in walls.times.items():
+        print(
+            f"{name:<15} wall median {walls.median(name):6.3f} s,"
+            f" CPU median {walls.median(name, cpu=True):6.3f} s, of {len(times)} runs"
+        )
+    print()
+    print(f"{'goal (issue 23)':<62} {'measured':>9} {'goal':>8}  met  {'CPU ratio':>9}")
+    print("-" * 97)
+    measured = goals(by_name, {s.name: s for s in servers}, walls, args.concurrency)
+    for label, value, op, goal, unit, cpu in measured:
+        met = value <= goal if op == "<=" else value >= goal
+        print(
+            f"{label:<62} {value:8.2f}{unit} {op}{goal:5.2f}{unit}  {'yes' if met else 'NO ':<3}"
+            + (f"  {cpu:8.2f}x" if cpu is not None else "")
+        )
+    print("(CPU ratio: the same comparison in each server's CPU per request, not in latency)")
+
+
+def goals(
+    cases: Mapping[str, Case], servers: Mapping[str, Server], walls: Walls, concurrency: int
+) -> list[tuple[str, float, str, float, str, float | None]]:
+    """Each of the issue's measures, from this run: label, value, op, goal, unit, CPU ratio."""
+
+    def p50_ratio(name: str) -> float:
+        c = cases[name]
+        return c.results[FUNCTION].p(0.5) / c.results[c.against].p(0.5)
+
+    def cpu_ratio(name: str) -> float:
+        c = cases[name]
+        return c.results[FUNCTION].cpu_per_request / c.results[c.against].cpu_per_request
+
+    fp = cases[f"{MID} fresh vs fn-python"]
+    fn = servers[FUNCTION]
+    return [
+        (
+            f"fresh p50, {cases[MID + ' fresh'].resources} resources, c=1, / floor",
+            p50_ratio(MID + " fresh"),
+            "<=",
+            2.5,
+            "x",
+            cpu_ratio(MID + " fresh"),
+        ),
+        (
+            "steady (cache) p50, realistic, / floor",
+            p50_ratio("realistic steady"),
+            "<=",
+            1.3,
+            "x",
+            cpu_ratio("realistic steady"),
+        ),
+        (
+            f"fresh p50, realistic ({cases['realistic fresh'].resources} resources), / floor",
+            p50_ratio("realistic fresh"),
+            "<=",
+            3.0,
+            "x",
+            cpu_ratio("realistic fresh"),
+        ),
+        (
+            f"fresh r/s, c={concurrency}, {fp.resources} resources, / function-python",
+            fp.results[FUNCTION].rate / fp.results[fp.against].rate,
+            ">=",
+            2.0,
+            "x",
+            1 / cpu_ratio(fp.name),
+        ),
+        (
+            "function render wall / importing SDK, pydantic, yaml, click",
+            walls.median("function render") / walls.median("imports alone"),
+            "<=",
+            1.3,
+            "x",
+            walls.median("function render", cpu=True) / walls.median("imports alone", cpu=True),
+        ),
+        ("cold start to first answer", fn.first_answer, "<=", 0.8, "s", None),
+        ("peak RSS (VmHWM), response cache full", fn.memory_mb(), "<=", 64.0, "M", None),
+    ]
 
 
 def machine() -> str:
@@ -530,27 +712,36 @@ def main(argv: Sequence[str] | None = None) -> None:
     fn_input = _yaml("input.yaml")
     realistic_xr = _yaml("realistic.yaml")
     gsi20_xr = with_gsis(realistic_xr, 20)
+    mid_xr = with_gsis(realistic_xr, MID_GSIS)
     minimal_xr = _yaml("minimal.yaml")
     probe = build_request(realistic_xr, (), fn_input, tag="probe")
 
     print(machine())
     t0 = time.perf_counter()
+    # As in the image, where pip compiled every module on install: a start
+    # that compiles the sources (PYTHONDONTWRITEBYTECODE) is not a cold start.
+    for folder in ("function", "benchmarks"):
+        compileall.compile_dir(ROOT / folder, quiet=1)
+    walls = render_walls(max(3, args.rounds * 3))
     with ExitStack() as stack:
         # The floor first, so its cold start is not slowed by the function's.
         floor = stack.enter_context(
             served("floor", [sys.executable, str(ROOT / "benchmarks" / "noop.py")], probe)
         )
-        fn = stack.enter_context(served("function", _function_cmd(), probe))
-        servers = [floor, fn]
+        fn = stack.enter_context(served(FUNCTION, _function_cmd(), probe))
+        fp_cmd = [sys.executable, str(ROOT / "benchmarks" / "function_python.py")]
+        fp = stack.enter_context(served("function-python", fp_cmd, probe))
+        servers = [floor, fn, fp]
 
         def run(req: fnv1.RunFunctionRequest) -> fnv1.RunFunctionResponse:
             return fn.stub.RunFunction(req, timeout=30)  # type: ignore[no-any-return]
 
         cases: list[Case] = []
-        for label, xr, fresh_only in (
-            ("minimal", minimal_xr, False),
-            ("realistic", realistic_xr, False),
-            ("gsi20", gsi20_xr, True),
+        for label, xr, steady, throughputs in (
+            ("minimal", minimal_xr, True, True),
+            (MID, mid_xr, False, True),
+            ("realistic", realistic_xr, True, True),
+            ("gsi20", gsi20_xr, False, False),
         ):
             req, count = settle(run, xr, fn_input)
             req = build_request(
@@ -561,23 +752,28 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
             size = len(req.SerializeToString()) / 1024
             print(f"{label}: {count} resources rendered, request {size:.1f} KiB")
-            if not fresh_only:
+            if steady:
                 cases.append(Case(f"{label} steady", req, fresh=False, resources=count))
-            cases.append(
-                Case(
-                    f"{label} fresh",
-                    req,
-                    fresh=True,
-                    resources=count,
-                    with_throughput=not fresh_only,
+            fresh = Case(f"{label} fresh", req, True, count, with_throughput=throughputs)
+            cases.append(fresh)
+            if label == MID:
+                # The same composition as a function-python script, on the same requests.
+                cases.append(
+                    Case(
+                        f"{label} fresh vs fn-python",
+                        req,
+                        fresh=True,
+                        resources=count,
+                        against=fp.name,
+                        bases={fp.name: as_script_request(req, run(req))},
+                    )
                 )
-            )
         measure(cases, servers, args)
         # Peak RSS counts a full response cache: fill it with the largest requests.
         largest = max(cases, key=lambda c: c.base.ByteSize()).base
         sent = fill_cache(fn, largest)
         print(f"  cache filled with {sent} distinct {largest.ByteSize() // 1024} KiB requests")
-        report(cases, servers, args)
+        report(cases, servers, walls, args)
     print(f"\nbenchmark took {time.perf_counter() - t0:.0f} s")
 
 

@@ -11,11 +11,9 @@ import yaml
 from crossplane.function import cli as sdkcli
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
-from function import offline
-from function.generate import xrd, yamlout
-from function.generate.apidocs import api_reference
-from function.serve import runtime
-from function.serve.servicer import FunctionRunner
+# Each command imports what it needs when it runs: `serve` and `render` need
+# neither the generators (XRD, CEL, docs) nor each other's modules, and every
+# import is paid at every start (docs/performance.md, Start fast).
 
 
 @click.group()
@@ -35,6 +33,9 @@ def serve(max_recv_message_size: int, max_send_message_size: int | None, **kwarg
         # to send it; Crossplane's own client still refuses any response over
         # gRPC's 4 MiB default (docs/safety.md), which is the real limit.
         max_send_message_size = max_recv_message_size + 1
+    from function.serve import runtime
+    from function.serve.servicer import FunctionRunner
+
     runtime.run(
         FunctionRunner(),
         max_recv_message_size=max_recv_message_size,
@@ -69,6 +70,8 @@ def _check_transport(insecure: object, certs_dir: object) -> None:
 
 def _load(paths: list[str] | tuple[str, ...]) -> list[dict[str, Any]]:
     """YAML documents from files or directories; a bad file is a usage error, not a traceback."""
+    from function import offline
+
     try:
         return offline.load_documents(paths)
     except (OSError, ValueError, yaml.YAMLError) as exc:
@@ -98,6 +101,9 @@ def _single(docs: list[dict[str, Any]], what: str) -> dict[str, Any]:
 )
 def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> None:
     """Render XR (with observed resources) and print the desired state as YAML."""
+    from function import offline
+    from function.generate import yamlout
+
     composite = _single(_load([xr]), "XR")
     fn_input = _single(_load([input_file]), "--input") if input_file else None
     req = offline.build_request(composite, _load(observed), fn_input)
@@ -120,6 +126,8 @@ def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> No
 )
 def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
     """Check claims or XRs offline; print every problem, exit 1 if any."""
+    from function import offline
+
     fn_input = _single(_load([input_file]), "--input") if input_file else None
     found = offline.validate_documents(_load(files), fn_input)
     if found.skipped:
@@ -140,6 +148,8 @@ def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
 @cli.command("docs")
 def docs_cmd() -> None:
     """Print the API reference (docs/api.md) generated from the models."""
+    from function.generate.apidocs import api_reference
+
     click.echo(api_reference(), nl=False)
 
 
@@ -147,12 +157,16 @@ def docs_cmd() -> None:
 @click.option("--v2", is_flag=True, help="apiextensions.crossplane.io/v2, namespaced, no claim.")
 def xrd_cmd(v2: bool) -> None:
     """Print the CompositeResourceDefinition generated from the spec models."""
+    from function.generate import xrd
+
     click.echo(xrd.to_yaml(xrd.xrd(v2=v2), "function xrd" + (" --v2" if v2 else "")), nl=False)
 
 
 @cli.command("input-crd")
 def input_crd_cmd() -> None:
     """Print the CRD of the function's Input, generated from its model."""
+    from function.generate import xrd
+
     click.echo(xrd.to_yaml(xrd.input_crd(), "function input-crd"), nl=False)
 
 

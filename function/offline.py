@@ -18,7 +18,6 @@ from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from function.api.input import INPUT_GROUP, INPUT_KIND, FunctionInput
 from function.api.parse import parse_model
 from function.compose import Request, compose
-from function.generate.xrd import CLAIM_KIND, GROUP, XR_KIND
 from function.serve.servicer import FunctionRunner
 from function.serve.structs import struct_to_dict, to_struct
 
@@ -195,6 +194,9 @@ def validate_documents(
     Other kinds (the Composition, XRDs, the Function package) are not this
     API's to judge: they are skipped and named, not reported as bogus problems.
     """
+    # The XRD generator (and its CEL builders) only when validating: `render` never needs it.
+    from function.generate.xrd import CLAIM_KIND, GROUP, XR_KIND  # noqa: PLC0415
+
     out = Validation()
     for doc in docs:
         kind, group = doc.get("kind"), _group(doc)

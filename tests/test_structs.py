@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from function.render.status import is_ready
+from function.serve.servicer import to_request
 from function.serve.structs import LazyResources, fill_struct, ready_of, struct_to_dict, to_struct
 
 _keys = st.sampled_from(["type", "status", "conditions", "spec", "name", "Ready", ""]) | st.text(
@@ -162,6 +163,22 @@ def test_lazy_resources_convert_a_resource_when_read_and_tell_readiness_without(
     assert "target" in observed and "absent" not in observed
     assert sorted(observed) == ["table", "target"]
     assert observed.get("absent") is None
+
+
+def test_lazy_resources_and_the_composite_leave_out_managed_fields() -> None:
+    # The API server's record of who wrote which field can outweigh the object;
+    # nothing reads it, so neither an observed resource nor the composite converts it.
+    meta = {"name": "orders-x", "managedFields": [{"manager": "crossplane", "fieldsV1": {}}]}
+    table = {"metadata": meta, "spec": {"forProvider": {"region": "us-east-1"}}}
+    observed = LazyResources(_resources_map({"table": table}))
+    assert observed["table"] == {
+        "metadata": {"name": "orders-x"},
+        "spec": {"forProvider": {"region": "us-east-1"}},
+    }
+    req = fnv1.RunFunctionRequest()
+    req.observed.composite.resource.update({"metadata": meta, "spec": {"tableName": "t"}})
+    composite = to_request(req).composite
+    assert composite == {"metadata": {"name": "orders-x"}, "spec": {"tableName": "t"}}
 
 
 def _resources_map(resources: dict[str, dict[str, Any]]) -> Any:

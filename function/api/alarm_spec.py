@@ -41,7 +41,7 @@ DEFAULT_CAPACITY_EVALUATION_PERIODS = 3
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, defer_build=True)
 
 
 TopicArns = Annotated[

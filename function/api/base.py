@@ -10,4 +10,4 @@ __all__ = ["Model"]
 class Model(BaseModel):
     # Unknown fields are refused rather than dropped, so a typo such as
     # `pointInTimeRecovery` is reported instead of silently ignored.
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, defer_build=True)

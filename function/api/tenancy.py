@@ -103,7 +103,7 @@ class AdoptTable(BaseModel):
 class Tenancy(BaseModel):
     """Platform policy for claims and namespaced XRs sharing one AWS account."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, defer_build=True)
 
     table_name_prefix: str | None = Field(
         default=None,

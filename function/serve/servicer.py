@@ -16,7 +16,13 @@ from function.safety.guards import carried_forward
 from function.safety.provenance import trusted_table
 from function.safety.size import answer_too_large
 from function.serve.cache import ResponseCache
-from function.serve.structs import LazyResources, Omit, fill_struct, struct_to_dict
+from function.serve.structs import (
+    UNREAD_METADATA,
+    LazyResources,
+    Omit,
+    fill_struct,
+    struct_to_dict,
+)
 
 __all__ = ["FunctionRunner"]
 
@@ -33,7 +39,10 @@ _SEVERITY = {
 
 # The core never reads the composite's resourceRefs (Crossplane's list of every
 # composed resource), and converting it costs more the more resources there are.
-_UNREAD: Omit = {"spec": {"resourceRefs": None, "crossplane": {"resourceRefs": None}}}
+_UNREAD: Omit = {
+    **UNREAD_METADATA,
+    "spec": {"resourceRefs": None, "crossplane": {"resourceRefs": None}},
+}
 
 
 # A resourcePolicy whose Struct is larger than this is surely over AWS's limit as

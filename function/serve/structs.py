@@ -16,11 +16,23 @@ from google.protobuf import struct_pb2
 
 from function.render.status import is_ready
 
-__all__ = ["LazyResources", "Omit", "fill_struct", "ready_of", "struct_to_dict", "to_struct"]
+__all__ = [
+    "UNREAD_METADATA",
+    "LazyResources",
+    "Omit",
+    "fill_struct",
+    "ready_of",
+    "struct_to_dict",
+    "to_struct",
+]
 
 # Keys to leave out of a conversion: None leaves the key out, a nested Omit
 # converts the key's object except what that names.
 Omit = Mapping[str, "Omit | None"]
+
+# What the API server keeps of every object's writers, field by field (it can
+# outweigh the object itself): nothing in the core reads it.
+UNREAD_METADATA: Omit = {"metadata": {"managedFields": None}}
 
 
 def _value(v: struct_pb2.Value) -> Any:
@@ -29,9 +41,7 @@ def _value(v: struct_pb2.Value) -> Any:
     if kind == "string_value":
         return v.string_value
     if kind == "struct_value":
-        # Indexing the map is cheaper than its items(), which upb leaves to Python.
-        f = v.struct_value.fields
-        return {k: _value(f[k]) for k in f}
+        return _fields(v.struct_value.fields)
     if kind == "list_value":
         return [_value(x) for x in v.list_value.values]
     if kind == "number_value":
@@ -43,6 +53,23 @@ def _value(v: struct_pb2.Value) -> Any:
     return None
 
 
+def _fields(f: Any) -> dict[str, Any]:
+    # Most values of a managed resource are strings or objects: those are read
+    # here, saving a call per value; indexing the map is cheaper than its items(),
+    # which upb leaves to Python.
+    out: dict[str, Any] = {}
+    for k in f:
+        v = f[k]
+        kind = v.WhichOneof("kind")
+        if kind == "string_value":
+            out[k] = v.string_value
+        elif kind == "struct_value":
+            out[k] = _fields(v.struct_value.fields)
+        else:
+            out[k] = _value(v)
+    return out
+
+
 def struct_to_dict(s: struct_pb2.Struct, omit: Omit | None = None) -> dict[str, Any]:
     """A plain dict of a Struct; whole-number doubles become ints.
 
@@ -51,7 +78,7 @@ def struct_to_dict(s: struct_pb2.Struct, omit: Omit | None = None) -> dict[str, 
     """
     f = s.fields
     if not omit:
-        return {k: _value(f[k]) for k in f}
+        return _fields(f)
     out: dict[str, Any] = {}
     for k in f:
         v = f[k]
@@ -93,7 +120,15 @@ def fill_struct(s: struct_pb2.Struct, d: Mapping[str, Any]) -> None:
     """Set ``d``'s fields in ``s``, as ``Struct.update`` does, at about half its cost."""
     fields = s.fields
     for k, v in d.items():
-        _set(fields[k], v)
+        # Strings and objects, most of a managed resource, without a call to _set each.
+        if isinstance(v, str):
+            fields[k].string_value = v
+        elif isinstance(v, dict):
+            inner = fields[k].struct_value
+            inner.SetInParent()
+            fill_struct(inner, v)
+        else:
+            _set(fields[k], v)
 
 
 def to_struct(d: Mapping[str, Any]) -> struct_pb2.Struct:
@@ -105,29 +140,22 @@ def to_struct(d: Mapping[str, Any]) -> struct_pb2.Struct:
 
 def ready_of(resource: struct_pb2.Struct) -> bool:
     """``status.is_ready`` of a resource, read in place: has it a Ready condition that is True?"""
-    fields = resource.fields
-    if "status" not in fields:
+    # One map lookup each (get), not a test and then an index.
+    status = resource.fields.get("status")
+    if status is None or status.WhichOneof("kind") != "struct_value":
         return False
-    status = fields["status"]
-    if (
-        status.WhichOneof("kind") != "struct_value"
-        or "conditions" not in status.struct_value.fields
-    ):
-        return False
-    conditions = status.struct_value.fields["conditions"]
-    if conditions.WhichOneof("kind") != "list_value":
+    conditions = status.struct_value.fields.get("conditions")
+    if conditions is None or conditions.WhichOneof("kind") != "list_value":
         return False
     for c in conditions.list_value.values:
         # A Value that is not an object reads as an empty one, and a field that
         # is not a string reads as "": neither can pass for Ready and True.
         f = c.struct_value.fields
-        if (
-            "type" in f
-            and "status" in f
-            and f["type"].string_value == "Ready"
-            and f["status"].string_value == "True"
-        ):
-            return True
+        kind = f.get("type")
+        if kind is not None and kind.string_value == "Ready":
+            ready = f.get("status")
+            if ready is not None and ready.string_value == "True":
+                return True
     return False
 
 
@@ -143,7 +171,7 @@ class LazyResources(Mapping[str, Any]):
         if name not in self._cache:
             if name not in self._resources:
                 raise KeyError(name)
-            self._cache[name] = struct_to_dict(self._resources[name].resource)
+            self._cache[name] = struct_to_dict(self._resources[name].resource, UNREAD_METADATA)
         return self._cache[name]
 
     def ready(self, name: str) -> bool:
