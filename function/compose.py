@@ -41,7 +41,7 @@ from function.render.insights import insights_contribution
 from function.render.observed import read_observed_table
 from function.render.replicas import replica_autoscaling_contribution, replica_blocks
 from function.render.resource_policy import resource_policy_contribution, table_arn
-from function.render.status import connection_details, ready_in, table_outputs
+from function.render.status import connection_details, not_synced, ready_in, table_outputs
 from function.render.table import TABLE_NAME, render_table
 from function.render.throughput import hold_table_warm_throughput, mirror_gsi_warm_throughput
 from function.safety.antipatterns import anti_pattern_warnings
@@ -55,6 +55,7 @@ from function.safety.ownership import (
     managed_name,
     owner_id,
     ownership_tags,
+    reports_absent,
 )
 from function.safety.replicas import check_replica_changes, refusal_message
 
@@ -101,6 +102,9 @@ class Outcome:
     # Why the composite is not ready yet although its emitted resources may be:
     # resources held back (autoscaling, insights) do not count toward readiness.
     pending: list[str] = field(default_factory=list)
+    # Observed resources whose provider reconcile fails (Synced=False): the
+    # provider's own message, by composition resource name.
+    not_synced: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def fatal(self) -> bool:
@@ -336,6 +340,18 @@ def compose(request: Request) -> Outcome:
     outcome.status = {"outputs": outputs}
     if composite.legacy:
         outcome.connection_details = connection_details(outputs)
+    # A resource the provider cannot sync will never be Ready: its message, not
+    # "waiting", is the reason the claim is stuck.
+    outcome.not_synced = [
+        (name, message)
+        for name, message in not_synced(request.observed)
+        if not reports_absent(message)
+    ]
+    stuck = [f"{name} is not Synced: {message}" for name, message in outcome.not_synced]
     if pending:
-        outcome.results.append(Result("Normal", "waiting: " + "; ".join(pending), "Pending"))
+        outcome.results.append(
+            Result("Normal", "waiting: " + "; ".join([*stuck, *pending]), "Pending")
+        )
+    else:
+        outcome.results.extend(Result("Warning", s, "ResourceNotSynced") for s in stuck)
     return outcome

@@ -12,6 +12,7 @@ from crossplane.function import cli as sdkcli
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
 from function import offline
+from function.__version__ import __version__
 from function.generate import xrd, yamlout
 from function.generate.apidocs import api_reference
 from function.serve import runtime
@@ -19,6 +20,7 @@ from function.serve.servicer import FunctionRunner
 
 
 @click.group()
+@click.version_option(__version__, prog_name="function-aws-dynamodb")
 def cli() -> None:
     """function-aws-dynamodb: DynamoDB tables for Crossplane."""
 

@@ -107,11 +107,11 @@ def test_validate_reports_unreadable_yaml_without_a_traceback(tmp_path) -> None:
 def test_validate_judges_claims_xrs_and_the_input_and_names_what_it_skips() -> None:
     run = _function("validate", "--input", str(EXAMPLES / "input.yaml"), str(EXAMPLES))
     assert run.returncode == 0, run.stdout
-    # examples/ holds the Input and one XR beside the Composition, XRDs, Functions and
-    # a DeploymentRuntimeConfig.
+    # examples/ holds the Input and one XR beside the Composition, XRDs, Functions,
+    # a DeploymentRuntimeConfig and the Configuration.
     assert run.stdout.strip() == "2 document(s) valid"
-    assert "skipped 6 document(s)" in run.stderr
-    for skipped in ("Composition/", "CompositeResourceDefinition/", "Function/"):
+    assert "skipped 7 document(s)" in run.stderr
+    for skipped in ("Composition/", "CompositeResourceDefinition/", "Function/", "Configuration/"):
         assert skipped in run.stderr
 
 

@@ -18,6 +18,9 @@ __all__ = ["FunctionRunner"]
 # The condition on the composite and its claim that says whether the function took
 # the spec: False with the Fatal's reason and message, True otherwise.
 ACCEPTED_CONDITION = "SpecAccepted"
+# The condition that says whether the provider syncs every composed resource:
+# False with the provider's message of each one it cannot (Synced=False).
+SYNCED_CONDITION = "ResourcesSynced"
 
 _SEVERITY = {
     "Fatal": fnv1.SEVERITY_FATAL,
@@ -67,6 +70,17 @@ def write_outcome(outcome: Outcome, rsp: fnv1.RunFunctionResponse) -> None:
     if fatal:
         # Desired state stays exactly as the request had it: Crossplane applies nothing.
         return
+    rsp.conditions.append(
+        fnv1.Condition(
+            type=SYNCED_CONDITION,
+            status=fnv1.STATUS_CONDITION_FALSE
+            if outcome.not_synced
+            else fnv1.STATUS_CONDITION_TRUE,
+            reason="ResourceNotSynced" if outcome.not_synced else "Synced",
+            message="; ".join(f"{n} is not Synced: {m}" for n, m in outcome.not_synced) or None,
+            target=fnv1.TARGET_COMPOSITE_AND_CLAIM,
+        )
+    )
     xr = rsp.desired.composite
     if outcome.status:
         # Only status: a function must never write the composite's spec or metadata.
