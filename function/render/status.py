@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "ACCEPTED_CONDITION",
+    "SYNCED_CONDITION",
     "at_provider",
     "connection_details",
     "is_ready",
@@ -14,6 +16,14 @@ __all__ = [
     "sync_error",
     "table_outputs",
 ]
+
+
+# The conditions the function sets on the composite and its claim: whether it
+# took the spec (False with the Fatal's reason and message, True otherwise), and
+# whether the provider syncs every composed resource (False with the provider's
+# message of each one it cannot). The XRDs' printer columns show them.
+ACCEPTED_CONDITION = "SpecAccepted"
+SYNCED_CONDITION = "ResourcesSynced"
 
 
 def _conditions(resource: Any) -> list[Any]:

@@ -8,6 +8,7 @@ from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from crossplane.function.proto.v1 import run_function_pb2_grpc as grpcv1
 
 from function.compose import Outcome, Request, Result, compose
+from function.render.status import ACCEPTED_CONDITION, SYNCED_CONDITION
 from function.render.table import TABLE_NAME
 from function.safety.guards import carried_forward
 from function.serve.cache import ResponseCache
@@ -15,12 +16,6 @@ from function.serve.structs import LazyResources, Omit, fill_struct, struct_to_d
 
 __all__ = ["FunctionRunner"]
 
-# The condition on the composite and its claim that says whether the function took
-# the spec: False with the Fatal's reason and message, True otherwise.
-ACCEPTED_CONDITION = "SpecAccepted"
-# The condition that says whether the provider syncs every composed resource:
-# False with the provider's message of each one it cannot (Synced=False).
-SYNCED_CONDITION = "ResourcesSynced"
 
 _SEVERITY = {
     "Fatal": fnv1.SEVERITY_FATAL,
