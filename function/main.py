@@ -77,6 +77,25 @@ def _load(paths: list[str] | tuple[str, ...]) -> list[dict[str, Any]]:
         raise click.ClickException(f"cannot read {', '.join(paths)}: {exc}") from exc
 
 
+def _observed(paths: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The observed resources; a warning for each document render cannot use."""
+    try:
+        found = offline.load_files(paths)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise click.ClickException(f"cannot read {', '.join(paths)}: {exc}") from exc
+    for path, doc in found:
+        if offline.resource_name(doc) is None:
+            meta = doc.get("metadata")
+            name = meta.get("name", "?") if isinstance(meta, dict) else "?"
+            click.echo(
+                f"warning: {path}: ignoring {doc.get('kind', '?')}/{name}: it has no "
+                f"{offline.RESOURCE_NAME_ANNOTATION} annotation, so it is no composed "
+                "resource Crossplane would observe",
+                err=True,
+            )
+    return [doc for _, doc in found]
+
+
 def _single(docs: list[dict[str, Any]], what: str) -> dict[str, Any]:
     if len(docs) != 1:
         raise click.UsageError(f"{what} must hold exactly one YAML document, found {len(docs)}")
@@ -99,10 +118,27 @@ def _single(docs: list[dict[str, Any]], what: str) -> dict[str, Any]:
     help="The function's Input.",
 )
 def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> None:
-    """Render XR (with observed resources) and print the desired state as YAML."""
-    composite = _single(_load([xr]), "XR")
+    """Render XR (with observed resources) and print the desired state as YAML.
+
+    XR is an XAwsDynamodb, or an AwsDynamodb claim, rendered as the cluster-scoped
+    composite Crossplane makes of it.
+    """
+    doc = _single(_load([xr]), "XR")
+    try:
+        composite = offline.composite_of(doc)
+    except ValueError as exc:
+        raise click.ClickException(f"{xr}: {exc}") from exc
+    if composite is not doc:
+        meta = doc["metadata"]
+        click.echo(
+            f"rendering claim {meta['namespace']}/{meta['name']} as Crossplane does: as the "
+            f"cluster-scoped {composite['kind']} {composite['metadata']['name']} (Crossplane "
+            f"gives it a random suffix for the {offline.GENERATED_SUFFIX!r}; the table is named "
+            "after it unless spec.tableName is set)",
+            err=True,
+        )
     fn_input = _single(_load([input_file]), "--input") if input_file else None
-    req = offline.build_request(composite, _load(observed), fn_input)
+    req = offline.build_request(composite, _observed(observed), fn_input)
     rsp = offline.render(req)
     click.echo(yamlout.dump_all(offline.response_documents(rsp), sort_keys=False), nl=False)
     fatal = [r.message for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]

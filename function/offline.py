@@ -18,7 +18,7 @@ from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 from function.api.input import INPUT_GROUP, INPUT_KIND, FunctionInput
 from function.api.parse import parse_model
 from function.compose import Request, compose
-from function.generate.xrd import CLAIM_KIND, GROUP, XR_KIND
+from function.generate.xrd import CLAIM_KIND, GROUP, VERSION, XR_KIND
 from function.serve.servicer import FunctionRunner
 from function.serve.structs import struct_to_dict, to_struct
 
@@ -28,8 +28,12 @@ __all__ = [
     "Validation",
     "as_json",
     "build_request",
+    "claim_to_composite",
+    "composite_of",
     "load_documents",
+    "load_files",
     "render",
+    "resource_name",
     "response_documents",
     "validate_documents",
 ]
@@ -74,26 +78,113 @@ def as_json(value: Any, where: str = "") -> Any:
     raise ValueError(f"{where.lstrip('.') or 'document'}: a {type(value).__name__} is not JSON")
 
 
-def load_documents(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
-    """Every YAML document in the files given, and in the *.yaml files of directories given.
+def load_files(paths: Iterable[str | Path]) -> list[tuple[Path, dict[str, Any]]]:
+    """(file, document) of every YAML document in the files given, and in the *.yaml
+    files of directories given.
 
     Raises OSError, yaml.YAMLError or ValueError (bad encoding, values JSON cannot hold).
     """
-    docs: list[dict[str, Any]] = []
+    docs: list[tuple[Path, dict[str, Any]]] = []
     for path in map(Path, paths):
         files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
         for f in files:
             for d in yaml.load_all(f.read_text(encoding="utf-8"), Loader=KubernetesLoader):
                 if isinstance(d, dict):
-                    docs.append(as_json(d))
+                    docs.append((f, as_json(d)))
     return docs
+
+
+def load_documents(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
+    """Every YAML document of ``load_files``, without its file."""
+    return [doc for _, doc in load_files(paths)]
+
+
+# The claim's spec fields Crossplane keeps on the claim (xcrd.CompositeResourceClaimSpecProps
+# less xcrd.PropagateSpecProps): every other field is copied to the composite's spec.
+_CLAIM_ONLY_SPEC = (
+    "compositionRevisionRef",
+    "compositeDeletePolicy",
+    "resourceRef",
+    "writeConnectionSecretToRef",
+)
+# Crossplane names a claim's composite CLAIM-NAME-<5 random characters>; a preview
+# cannot know them, so it shows this many x's (x is one of the characters it uses).
+GENERATED_SUFFIX = "xxxxx"
+# Kubernetes' SimpleNameGenerator cuts the prefix so that the name fits 63 characters.
+_MAX_PREFIX = 63 - len(GENERATED_SUFFIX)
+
+
+def _without_reserved(values: Any) -> dict[str, Any]:
+    """Labels or annotations, less the *kubernetes.io and *k8s.io ones Crossplane does not copy."""
+    return {
+        k: v
+        for k, v in _mapping(values).items()
+        if not k.split("/", 1)[0].endswith(("kubernetes.io", "k8s.io"))
+    }
+
+
+def claim_to_composite(claim: dict[str, Any]) -> dict[str, Any]:
+    """The cluster-scoped composite Crossplane makes of a claim through examples/xrd.yaml.
+
+    As Crossplane 2.2.1's claim syncer does: a generated name, the claim's labels and
+    annotations (less the kubernetes.io ones) plus its name and namespace as labels,
+    its spec less the claim-only fields, and a claimRef back to it.
+    """
+    meta = _mapping(claim.get("metadata"))
+    name, namespace = str(meta.get("name") or ""), str(meta.get("namespace") or "")
+    labels = _without_reserved(meta.get("labels")) | {
+        "crossplane.io/claim-name": name,
+        "crossplane.io/claim-namespace": namespace,
+    }
+    xr_meta: dict[str, Any] = {
+        "name": f"{name}-"[:_MAX_PREFIX] + GENERATED_SUFFIX,
+        "labels": labels,
+    }
+    if annotations := _without_reserved(meta.get("annotations")):
+        xr_meta["annotations"] = annotations
+    spec = {k: v for k, v in _mapping(claim.get("spec")).items() if k not in _CLAIM_ONLY_SPEC}
+    spec["claimRef"] = {
+        "apiVersion": claim.get("apiVersion"),
+        "kind": claim.get("kind"),
+        "name": name,
+        "namespace": namespace,
+    }
+    return {
+        "apiVersion": f"{GROUP}/{VERSION}",
+        "kind": XR_KIND,
+        "metadata": xr_meta,
+        "spec": spec,
+    }
+
+
+def composite_of(doc: dict[str, Any]) -> dict[str, Any]:
+    """The composite to render for ``doc``: an XR as it is, a claim as Crossplane's XR of it.
+
+    Raises ValueError, saying what it takes, for any other kind or apiVersion.
+    """
+    api_version, kind = doc.get("apiVersion"), doc.get("kind")
+    if api_version == f"{GROUP}/{VERSION}" and kind == XR_KIND:
+        return doc
+    if api_version == f"{GROUP}/{VERSION}" and kind == CLAIM_KIND:
+        if not _mapping(doc.get("metadata")).get("namespace"):
+            raise ValueError(
+                f"an {CLAIM_KIND} claim lives in a namespace: set metadata.namespace "
+                "(Crossplane records it on the composite it makes of the claim)"
+            )
+        return claim_to_composite(doc)
+    raise ValueError(
+        f"its kind is {kind or 'not set'} ({api_version or 'no apiVersion'}); "
+        f"function render takes an {CLAIM_KIND} claim or an {XR_KIND} composite "
+        f"({GROUP}/{VERSION})"
+    )
 
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _resource_name(doc: dict[str, Any]) -> str | None:
+def resource_name(doc: dict[str, Any]) -> str | None:
+    """The composition resource name Crossplane observes a composed resource by, or None."""
     name = _mapping(_mapping(doc.get("metadata")).get("annotations")).get(RESOURCE_NAME_ANNOTATION)
     return name if isinstance(name, str) and name else None
 
@@ -111,7 +202,7 @@ def build_request(
         to_struct({k: composite[k] for k in ("apiVersion", "kind", "metadata") if k in composite})
     )
     for doc in observed:
-        name = _resource_name(doc)
+        name = resource_name(doc)
         if name:
             req.observed.resources[name].resource.CopyFrom(to_struct(doc))
     if fn_input is not None:
