@@ -59,7 +59,7 @@ from function.safety.ownership import (
 )
 from function.safety.replicas import check_replica_changes, refusal_message
 
-__all__ = ["Composed", "Contribution", "Outcome", "Request", "Result", "compose"]
+__all__ = ["Composed", "Contribution", "Outcome", "Request", "Result", "compose", "read_input"]
 
 Severity = Literal["Fatal", "Warning", "Normal"]
 
@@ -227,12 +227,20 @@ def guard_table(
     return True
 
 
+def read_input(raw: Any) -> tuple[FunctionInput | None, list[Violation]]:
+    """The Composition step's Input, or None with every problem it is refused for."""
+    fn_input, violations, _ = parse_model(FunctionInput, raw or {}, "input")
+    if fn_input is None:
+        return None, violations
+    if problems := check_alarm_input(fn_input):
+        return None, problems
+    return fn_input, []
+
+
 def compose(request: Request) -> Outcome:
     """Turn an observed XAwsDynamodb into its desired managed resources."""
-    fn_input, violations, _ = parse_model(FunctionInput, request.input or {}, "input")
+    fn_input, input_problems = read_input(request.input)
     if fn_input is None:
-        return _fatal("InvalidInput", violations)
-    if input_problems := check_alarm_input(fn_input):
         return _fatal("InvalidInput", input_problems)
 
     composite = read_composite(request.composite)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -154,25 +155,51 @@ def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> No
     "--input",
     "input_file",
     type=click.Path(exists=True, dir_okay=False),
-    help="The function's Input.",
+    help="The function's Input (default: the one Input, or Composition step Input, among FILES).",
 )
 def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
-    """Check claims or XRs offline; print every problem, exit 1 if any."""
-    fn_input = _single(_load([input_file]), "--input") if input_file else None
-    found = offline.validate_documents(_load(files), fn_input)
-    if found.skipped:
+    """Check claims, XRs and Inputs offline as render does; print every problem, exit 1 if any.
+
+    Folders are read with their subfolders. Claims and XRs are judged with the
+    function's Input: --input, else the one Input among FILES (alone or in a
+    Composition's pipeline).
+    """
+    try:
+        found_files = offline.load_files(files, recursive=True)
+        if input_file:
+            fn_input: dict[str, Any] | None = _single(_load([input_file]), "--input")
+            source: str | None = input_file
+        else:
+            found = offline.find_input(found_files)
+            fn_input, source = found if found else (None, None)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise click.ClickException(f"cannot validate {', '.join(files)}: {exc}") from exc
+    result = offline.validate_files(found_files, fn_input)
+    if source:
+        click.echo(f"claims and XRs judged with the function Input of {source}", err=True)
+    elif result.checked:
         click.echo(
-            f"skipped {len(found.skipped)} document(s) that are not an AwsDynamodb claim, "
-            f"XAwsDynamodb or function Input: {', '.join(found.skipped)}",
+            "no function Input given or found: claims and XRs judged without one (what the "
+            "Composition's Input sets, such as region, is then missing); give --input",
             err=True,
         )
-    for problem in found.problems:
+    if result.skipped:
+        kinds = Counter(label.rsplit(": ", 1)[1].split("/", 1)[0] for label in result.skipped)
+        click.echo(
+            f"skipped {len(result.skipped)} document(s) that are not an AwsDynamodb claim, "
+            "XAwsDynamodb, function Input or Composition with one: "
+            + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())),
+            err=True,
+        )
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    for problem in result.problems:
         click.echo(problem)
-    if found.problems:
+    if result.problems:
         sys.exit(1)
-    if not found.checked:
+    if not result.checked:
         raise click.ClickException("no AwsDynamodb claim, XAwsDynamodb or function Input found")
-    click.echo(f"{found.checked} document(s) valid")
+    click.echo(f"{result.checked} document(s) valid")
 
 
 @cli.command("docs")
