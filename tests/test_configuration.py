@@ -20,7 +20,7 @@ import yaml
 from function.__version__ import __version__
 from tests.support import EXAMPLES, ROOT, load_all, load_yaml
 from tests.test_xpkg import layers
-from tests.toolchain import tool
+from tests.toolchain import tool, versions
 
 VERSION = f"v{__version__}"
 CONFIGURATION = ROOT / "configuration" / "crossplane.yaml"
@@ -160,3 +160,23 @@ def test_changelog_has_unreleased_then_release_sections_up_to_this_version() -> 
     assert releases == sorted(releases, reverse=True), "release sections out of order"
     # The version is the release being prepared or the newest one released.
     assert not releases or _semver(__version__) >= releases[0]
+
+
+def test_the_compatibility_table_names_the_pinned_versions() -> None:
+    doc = (ROOT / "docs" / "package.md").read_text()
+    table = doc[doc.index("## Compatibility and upgrading") :]
+    table = table[: table.index("\n## ")]
+    pins = versions()
+    for pin in (
+        "CROSSPLANE_VERSION",
+        "CROSSPLANE_V1_VERSION",
+        "PROVIDER_AWS_VERSION",
+        "KUBERNETES_VERSION",
+    ):
+        assert pins[pin] in table, pin
+    # The Configuration's constraints are the table's.
+    meta = load_yaml(CONFIGURATION)["spec"]
+    assert f"`crossplane.version: {meta['crossplane']['version']}`" in table
+    assert {d["version"] for d in meta["dependsOn"] if "provider" in d} == {
+        f">={pins['PROVIDER_AWS_VERSION']}"
+    }
