@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from function.__version__ import __version__
+from function.generate.xrd import OUTPUT_KEYS
 from tests.support import EXAMPLES, ROOT, load_all, load_yaml
 from tests.test_xpkg import layers
 from tests.toolchain import tool, versions
@@ -180,3 +181,10 @@ def test_the_compatibility_table_names_the_pinned_versions() -> None:
     assert {d["version"] for d in meta["dependsOn"] if "provider" in d} == {
         f">={pins['PROVIDER_AWS_VERSION']}"
     }
+
+
+def test_the_package_docs_list_every_output_key() -> None:
+    doc = (ROOT / "docs" / "package.md").read_text()
+    start = doc.index("`status.outputs` (") + len("`status.outputs` (")
+    listed = doc[start:].split(")", 1)[0]
+    assert re.findall(r"`(\w+)`", listed) == list(OUTPUT_KEYS)
