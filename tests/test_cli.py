@@ -129,7 +129,7 @@ def test_validate_reports_a_bad_input_document(tmp_path) -> None:  # type: ignor
     assert run.returncode == 1
     assert run.stdout.strip() == (
         f"{bad}: Input/?: input.regoin: is not a field of this API; check its spelling "
-        "[unknown_field]"
+        "(did you mean region?) [unknown_field]"
     )
 
 

@@ -90,3 +90,29 @@ def test_validate_prints_warnings_with_their_file() -> None:
     assert warnings, run.stderr
     assert all(line.startswith(f"{claim}: AwsDynamodb/orders: warning: ") for line in warnings)
     assert any("BILLING_MODE_PAY_PER_REQUEST is an older spelling" in line for line in warnings)
+
+
+def test_messages_suggest_the_field_meant_and_say_what_was_given(tmp_path: Path) -> None:
+    claim = tmp_path / "claim.yaml"
+    claim.write_text(
+        "apiVersion: aws.project-planton.org/v1\nkind: AwsDynamodb\n"
+        "metadata: {name: orders, namespace: shop}\n"
+        "spec:\n  billingmode: PROVISIONED\n"
+        "  provisionedThroughput: {readCapacityUnits: '10', writeCapacityUnits: 5}\n"
+        "  attributeDefinitions: [{name: pk, type: S, nmae: x}]\n"
+        "  keySchema: [{attributeName: pk, keyType: HASH}]\n"
+        "  tags: {team: web, teem: x}\n"
+    )
+    run = _function("validate", claim, "--input", EXAMPLES / "input.yaml")
+    assert run.returncode == 1
+    problems = {line.split(": ")[2]: line for line in run.stdout.splitlines()}
+    assert problems["spec.billingmode"].endswith(
+        "is not a field of this API; check its spelling (did you mean billingMode?) [unknown_field]"
+    )
+    # The closest field of the object it is in: an attribute definition's `name`.
+    assert "(did you mean name?)" in problems["spec.attributeDefinitions[0].nmae"]
+    assert problems["spec.provisionedThroughput.readCapacityUnits"].endswith(
+        "must be a valid integer (got '10') [type]"
+    )
+    # Tags are free-form keys: nothing misspelt there.
+    assert not any("spec.tags" in p for p in problems)
