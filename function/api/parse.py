@@ -9,6 +9,7 @@ the XR's camelCase field path, the same shape as the cross-field rules in
 from __future__ import annotations
 
 import difflib
+import functools
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -75,7 +76,8 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
         yield from _models_in(arg)
 
 
-def _fields_at(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
+@functools.lru_cache(maxsize=256)
+def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
     """The field names (aliases) of the object at ``loc`` in ``model``'s data, or []."""
     models = [model]
     for part in loc:
@@ -100,6 +102,12 @@ def _closest(key: str, fields: list[str]) -> str | None:
     return by_lower[match[0]] if match else None
 
 
+# Suggestions cost a fuzzy match each: a spec of thousands of unknown fields must
+# not cost thousands of them (tests/test_serving.py sends 60000).
+_MAX_SUGGESTIONS = 10
+_MAX_SUGGESTED_KEY = 64
+
+
 def _describe(error: Any, model: type[BaseModel] | None = None) -> tuple[str, str]:
     kind = error["type"]
     rule = _ERRORS.get(kind, "type")
@@ -108,8 +116,9 @@ def _describe(error: Any, model: type[BaseModel] | None = None) -> tuple[str, st
     if rule in _CATALOGUE_WORDS:
         text = RULES[rule].message
         loc = error.get("loc") or ()
-        if rule == "unknown_field" and model is not None and loc and isinstance(loc[-1], str):
-            suggestion = _closest(loc[-1], _fields_at(model, loc[:-1]))
+        key = loc[-1] if loc else None
+        if model is not None and isinstance(key, str) and len(key) <= _MAX_SUGGESTED_KEY:
+            suggestion = _closest(key, _fields_at(model, tuple(loc[:-1])))
             if suggestion:
                 text += f" (did you mean {suggestion}?)"
     else:
@@ -133,8 +142,12 @@ def parse_model(
         parsed = model.model_validate(raw, context={"spellings": spellings})
     except ValidationError as exc:
         violations = []
+        suggested = 0
         for error in exc.errors(include_url=False):
-            rule, text = _describe(error, model)
+            unknown = error["type"] == "extra_forbidden"
+            suggest = unknown and suggested < _MAX_SUGGESTIONS
+            suggested += suggest
+            rule, text = _describe(error, model if suggest else None)
             violations.append(Violation(field_path(prefix, error["loc"]), rule, text))
         # The spellings met before and around the errors are still worth saying.
         return None, violations, spelling_warnings(raw, spellings, prefix)
