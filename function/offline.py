@@ -92,11 +92,13 @@ def load_files(
         glob = path.rglob if recursive else path.glob
         files = sorted(glob("*.y*ml")) if path.is_dir() else [path]
         for f in files:
+            # From the open file, so a YAML error's position names it, not "<unicode string>".
+            with f.open(encoding="utf-8") as stream:
+                loaded = list(yaml.load_all(stream, Loader=KubernetesLoader))
             try:
-                loaded = list(yaml.load_all(f.read_text(encoding="utf-8"), Loader=KubernetesLoader))
-            except yaml.YAMLError as exc:
+                docs.extend((f, as_json(d)) for d in loaded if isinstance(d, dict))
+            except ValueError as exc:
                 raise ValueError(f"{f}: {exc}") from exc
-            docs.extend((f, as_json(d, str(f))) for d in loaded if isinstance(d, dict))
     return docs
 
 

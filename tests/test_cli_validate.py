@@ -116,3 +116,13 @@ def test_messages_suggest_the_field_meant_and_say_what_was_given(tmp_path: Path)
     )
     # Tags are free-form keys: nothing misspelt there.
     assert not any("spec.tags" in p for p in problems)
+
+
+def test_a_yaml_error_names_the_file_not_a_string(tmp_path: Path) -> None:
+    bad = tmp_path / "claim.yaml"
+    bad.write_text("spec: [unclosed\n")
+    for command in ("validate", "render"):
+        run = _function(command, bad)
+        assert run.returncode == 1
+        assert f'in "{bad}", line 1, column 7' in run.stderr
+        assert "<unicode string>" not in run.stderr
