@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: render test lint typecheck bench generate xrd golden clean lock test-3.13 tools
+.PHONY: render test lint typecheck bench generate xrd golden clean lock test-3.13 tools package version
 
 include tools/versions.mk
 
@@ -54,6 +54,30 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
+
+# The release's version: function/__version__.py, the one place it is written.
+VERSION := v$(shell sed -n 's/^__version__ = "\(.*\)"$$/\1/p' function/__version__.py)
+
+version:
+	@echo $(VERSION)
+
+# Both packages of a release, with the pinned `crossplane` CLI: the Function
+# (package/) and the Configuration (configuration/crossplane.yaml, the claim XRD
+# and the Composition, copied from examples/ so they cannot differ). Without
+# Docker the Function package has no runtime image; give one with
+# RUNTIME_IMAGE_TARBALL=runtime-amd64.tar (docs/package.md). Push with
+# `crossplane xpkg push -f PACKAGE_DIR/NAME-$(VERSION).xpkg REGISTRY/NAME:$(VERSION)`.
+PACKAGE_DIR ?= _output
+package: $(STAMP) $(if $(shell command -v go),tools)
+	@test -x $(TOOLS_BIN)/crank || { echo "$(TOOLS_BIN)/crank is missing: run make tools (needs Go)" >&2; exit 1; }
+	rm -rf $(PACKAGE_DIR)/configuration && mkdir -p $(PACKAGE_DIR)/configuration
+	cp configuration/crossplane.yaml examples/xrd.yaml examples/composition.yaml $(PACKAGE_DIR)/configuration/
+	$(TOOLS_BIN)/crank xpkg build --package-root=package --examples-root=$(PACKAGE_DIR)/no-examples \
+		$(if $(RUNTIME_IMAGE_TARBALL),--embed-runtime-image-tarball=$(RUNTIME_IMAGE_TARBALL)) \
+		--package-file=$(PACKAGE_DIR)/function-aws-dynamodb-$(VERSION).xpkg
+	$(TOOLS_BIN)/crank xpkg build --package-root=$(PACKAGE_DIR)/configuration \
+		--examples-root=$(PACKAGE_DIR)/no-examples \
+		--package-file=$(PACKAGE_DIR)/configuration-aws-dynamodb-$(VERSION).xpkg
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,10 +1,11 @@
 """Crossplane core outside the cluster, and the Function installed the way a user does it.
 
-The Function package is built with ``crank xpkg build``, pushed to a registry on
+Both packages are built with ``make package`` (``crank xpkg build``), pushed to a registry on
 127.0.0.1 (``crane registry serve``; go-containerregistry speaks plain HTTP to a
 loopback registry, so no TLS or CA bundle is needed there) and installed with a
-``Function`` object. Crossplane's Deployment runtime then creates the function's
-Service, Deployment and TLS server Secret, and dials
+``Function`` object and a ``Configuration`` (the XRD and the Composition).
+Crossplane's Deployment runtime then creates the function's Service, Deployment and
+TLS server Secret, and dials
 ``dns:///<service>.crossplane-system:9443``. No kubelet runs the pod: the harness
 reports the Deployment Available, serves ``function serve --tls-certs-dir`` with the
 certificate from that Secret on 127.0.0.1:9443, and makes the Service's DNS name
@@ -28,11 +29,15 @@ import yaml
 from e2e import hosts, procs
 from e2e.controlplane import ROOT, START_TIMEOUT, State, _binary, _started
 from e2e.kube import Kube, eventually, is_true
+from function.__version__ import __version__
 
 NAMESPACE = "crossplane-system"
-FUNCTION = "function-aws-dynamodb"
+# The name Crossplane gives the Function when the Configuration depends on it
+# (after the package's repository), and the one the Composition's functionRef names.
+FUNCTION = "project-planton-function-aws-dynamodb"
+CONFIGURATION = "configuration-aws-dynamodb"
 FUNCTION_PORT = 9443  # Crossplane dials every Function on this port.
-PACKAGE_TAG = "v0.1.0"
+PACKAGE_TAG = f"v{__version__}"
 CA_SECRET = "crossplane-root-ca"
 CLIENT_SECRET = "crossplane-tls-client"
 
@@ -59,25 +64,25 @@ def start_registry(state: State) -> None:
     )
 
 
-def push_package(state: State) -> str:
-    """Build the Function package from package/ and push it; return its reference."""
-    xpkg = state.dir / "function.xpkg"
-    empty = state.dir / "no-examples"
-    empty.mkdir(exist_ok=True)
-    crank = _binary("crank")
-    for argv in (
-        [crank, "xpkg", "build", f"--package-root={ROOT / 'package'}",
-         f"--examples-root={empty}", f"--package-file={xpkg}"],
-        [crank, "xpkg", "push", f"--package-files={xpkg}", ref := package_ref(state)],
-    ):  # fmt: skip
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+def push_packages(state: State) -> None:
+    """Build both packages as a release does (``make package``) and push them."""
+    out = state.dir / "packages"
+    build = ["make", "--no-print-directory", "-o", "tools", "package", f"PACKAGE_DIR={out}"]
+    argvs = [build] + [
+        [_binary("crank"), "xpkg", "push", f"--package-files={out / f'{name}-{PACKAGE_TAG}.xpkg'}",
+         package_ref(state, name)]
+        for name in ("function-aws-dynamodb", CONFIGURATION)
+    ]  # fmt: skip
+    for argv in argvs:
+        proc = subprocess.run(
+            argv, cwd=ROOT, capture_output=True, text=True, timeout=180, check=False
+        )
         if proc.returncode != 0:
             raise procs.HarnessError(f"{' '.join(argv)} failed: {proc.stdout}{proc.stderr}")
-    return ref
 
 
-def package_ref(state: State) -> str:
-    return f"127.0.0.1:{state.ports['registry']}/{FUNCTION}:{PACKAGE_TAG}"
+def package_ref(state: State, name: str = "function-aws-dynamodb") -> str:
+    return f"127.0.0.1:{state.ports['registry']}/project-planton/{name}:{PACKAGE_TAG}"
 
 
 def _crossplane_env(state: State) -> dict[str, str]:
@@ -277,20 +282,42 @@ def stop_function(state: State) -> None:
 def up(state: State) -> None:
     kube = Kube(state.kubeconfig)
     start_registry(state)
-    push_package(state)
+    push_packages(state)
     start_crossplane(state, kube)
     install_function(state, kube)
     install_apis(state, kube)
 
 
-def install_apis(state: State, kube: Kube, xrd: str = "xrd.yaml") -> None:
-    """The provider's CRDs (no provider runs), one of our XRDs and the Composition."""
+def install_apis(state: State, kube: Kube) -> None:
+    """The provider's CRDs (no provider runs), then the Configuration: our XRD and Composition."""
     for path in sorted(shared_dir("provider-crds").glob("*.yaml")):
         kube.apply(json.dumps(_stored_as_newest(yaml.safe_load(path.read_text()))))
     kube.run("wait", "--for=condition=Established", "--timeout=60s", "crd", "--all")
-    kube.apply(ROOT / "examples" / xrd)
-    kube.apply(ROOT / "examples" / "composition.yaml")
+    kube.apply(configuration_manifest(state))
+    eventually(
+        "the Configuration to be Installed and Healthy",
+        lambda: (
+            (cfg := kube.get("configurations.pkg.crossplane.io", CONFIGURATION))
+            and is_true(cfg, "Installed")
+            and is_true(cfg, "Healthy")
+        ),
+        timeout=START_TIMEOUT,
+    )
     wait_xrd(kube)
+
+
+def configuration_manifest(state: State) -> str:
+    """examples/configuration.yaml from the local registry, its dependencies not resolved.
+
+    The provider families it depends on cannot be pulled here (no internet, and no
+    provider runs: the harness applies their CRDs), and the Function it depends on is
+    installed from the same registry by ``install_function``, under the name the
+    resolver would give it.
+    """
+    cfg = yaml.safe_load((ROOT / "examples" / "configuration.yaml").read_text())
+    cfg["spec"]["package"] = package_ref(state, CONFIGURATION)
+    cfg["spec"]["skipDependencyResolution"] = True
+    return yaml.safe_dump(cfg)
 
 
 def _stored_as_newest(crd: dict[str, Any]) -> dict[str, Any]:

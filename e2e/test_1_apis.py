@@ -1,5 +1,6 @@
 """A real API server accepts our XRD and the Input CRD (CEL cost estimation included),
-and Crossplane installs the Function package and serves the Composition."""
+and Crossplane installs the Function package and the Configuration package (the XRD
+and the Composition, both built by `make package`) and serves the Composition."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 
 import yaml
 
-from e2e.crossplane import FUNCTION
+from e2e.crossplane import CONFIGURATION, FUNCTION, PACKAGE_TAG
 from e2e.kube import Kube, eventually, is_true
 from e2e.scenario import ROOT
 
@@ -51,3 +52,16 @@ def test_composition_is_valid(kube: Kube) -> None:
     assert comp["spec"]["pipeline"][0]["functionRef"]["name"] == FUNCTION
     revisions = kube.items("compositionrevisions")
     assert [r["spec"]["compositeTypeRef"]["kind"] for r in revisions] == ["XAwsDynamodb"]
+
+
+def test_the_configuration_package_installed_the_xrd_and_the_composition(kube: Kube) -> None:
+    cfg = kube.get("configurations.pkg.crossplane.io", CONFIGURATION)
+    assert is_true(cfg, "Installed") and is_true(cfg, "Healthy"), cfg["status"]
+    (revision,) = kube.items("configurationrevisions.pkg.crossplane.io")
+    assert revision["spec"]["image"].endswith(f"/project-planton/{CONFIGURATION}:{PACKAGE_TAG}")
+    # Crossplane, not the harness, made them: each is controlled by the revision
+    # (and owned by the Configuration too).
+    for kind in ("compositeresourcedefinitions", "compositions"):
+        owners = kube.get(kind, XRD)["metadata"].get("ownerReferences") or []
+        controllers = [(o["kind"], o["name"]) for o in owners if o.get("controller")]
+        assert controllers == [("ConfigurationRevision", revision["metadata"]["name"])], kind

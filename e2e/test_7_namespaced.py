@@ -2,7 +2,8 @@
 XR's namespace, and one XR name in two namespaces makes two different tables.
 
 Runs last: the v2 XRD has the v1 XRD's name, so this module removes every claim
-and the v1 XRD first.
+and the Configuration (which takes its v1 XRD and Composition with it) first, then
+applies the v2 XRD and the Composition as loose files.
 """
 
 from __future__ import annotations
@@ -34,15 +35,18 @@ def v2_xrd(kube: Kube, state: State) -> None:
         lambda: not kube.items(scenario.CLAIM) and not kube.items(scenario.XR),
         timeout=scenario.WAIT,
     )
-    scenario.delete(kube, "compositeresourcedefinitions", XRD)
+    scenario.delete(kube, "configurations.pkg.crossplane.io", crossplane.CONFIGURATION)
     eventually(
-        "the v1 XRD and its CRDs to be gone",
+        "the v1 XRD, its CRDs and the Composition to be gone",
         lambda: (
-            kube.get("compositeresourcedefinitions", XRD) is None and kube.get("crd", XRD) is None
+            kube.get("compositeresourcedefinitions", XRD) is None
+            and kube.get("crd", XRD) is None
+            and kube.get("compositions", XRD) is None
         ),
         timeout=scenario.WAIT,
     )
     kube.apply(scenario.ROOT / "examples" / "xrd-v2.yaml")
+    kube.apply(scenario.ROOT / "examples" / "composition.yaml")
     crossplane.wait_xrd(kube)
     # Crossplane and kubectl both remember that XAwsDynamodb was cluster-scoped
     # (Crossplane's XR controller then looks for a namespaced XR without its

@@ -55,7 +55,7 @@ from function.render.replicas import (
     replica_recovery_warnings,
 )
 from function.render.resource_policy import resource_policy_contribution, table_arn
-from function.render.status import connection_details, ready_in, table_outputs
+from function.render.status import connection_details, not_synced, ready_in, table_outputs
 from function.render.table import TABLE_NAME, render_table
 from function.render.throughput import hold_gsi_warm_throughput, hold_table_warm_throughput
 from function.safety.antipatterns import anti_pattern_warnings
@@ -71,11 +71,12 @@ from function.safety.ownership import (
     observing_tags,
     owner_id,
     ownership_tags,
+    reports_absent,
 )
 from function.safety.provenance import believed_resources
 from function.safety.replicas import check_replica_changes, observed_replicas, refusal_message
 
-__all__ = ["Composed", "Contribution", "Outcome", "Request", "Result", "compose"]
+__all__ = ["Composed", "Contribution", "Outcome", "Request", "Result", "compose", "read_input"]
 
 Severity = Literal["Fatal", "Warning", "Normal"]
 
@@ -121,6 +122,9 @@ class Outcome:
     # Why the composite is not ready yet although its emitted resources may be:
     # resources held back (autoscaling, insights) do not count toward readiness.
     pending: list[str] = field(default_factory=list)
+    # Observed resources whose provider reconcile fails (Synced=False): the
+    # provider's own message, by composition resource name.
+    not_synced: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def fatal(self) -> bool:
@@ -271,12 +275,20 @@ def _data_reach(
     return problems
 
 
+def read_input(raw: Any) -> tuple[FunctionInput | None, list[Violation]]:
+    """The Composition step's Input, or None with every problem it is refused for."""
+    fn_input, violations, _ = parse_model(FunctionInput, raw or {}, "input")
+    if fn_input is None:
+        return None, violations
+    if problems := [*check_alarm_input(fn_input), *check_access_input(fn_input)]:
+        return None, problems
+    return fn_input, []
+
+
 def compose(request: Request) -> Outcome:
     """Turn an observed XAwsDynamodb into its desired managed resources."""
-    fn_input, violations, _ = parse_model(FunctionInput, request.input or {}, "input")
+    fn_input, input_problems = read_input(request.input)
     if fn_input is None:
-        return _fatal("InvalidInput", violations)
-    if input_problems := [*check_alarm_input(fn_input), *check_access_input(fn_input)]:
         return _fatal("InvalidInput", input_problems)
 
     composite = read_composite(request.composite)
@@ -407,6 +419,18 @@ def compose(request: Request) -> Outcome:
     outcome.status = {"outputs": outputs}
     if composite.legacy:
         outcome.connection_details = connection_details(outputs)
+    # A resource the provider cannot sync will never be Ready: its message, not
+    # "waiting", is the reason the claim is stuck.
+    outcome.not_synced = [
+        (name, message)
+        for name, message in not_synced(request.observed)
+        if not reports_absent(message)
+    ]
+    stuck = [f"{name} is not Synced: {message}" for name, message in outcome.not_synced]
     if pending:
-        outcome.results.append(Result("Normal", "waiting: " + "; ".join(pending), "Pending"))
+        outcome.results.append(
+            Result("Normal", "waiting: " + "; ".join([*stuck, *pending]), "Pending")
+        )
+    else:
+        outcome.results.extend(Result("Warning", s, "ResourceNotSynced") for s in stuck)
     return outcome

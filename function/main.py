@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +12,15 @@ import yaml
 from crossplane.function import cli as sdkcli
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
+from function.__version__ import __version__
+
 # Each command imports what it needs when it runs: `serve` and `render` need
 # neither the generators (XRD, CEL, docs) nor each other's modules, and every
 # import is paid at every start (docs/performance.md, Start fast).
 
 
 @click.group()
+@click.version_option(__version__, prog_name="function-aws-dynamodb")
 def cli() -> None:
     """function-aws-dynamodb: DynamoDB tables for Crossplane."""
 
@@ -78,6 +82,27 @@ def _load(paths: list[str] | tuple[str, ...]) -> list[dict[str, Any]]:
         raise click.ClickException(f"cannot read {', '.join(paths)}: {exc}") from exc
 
 
+def _observed(paths: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The observed resources; a warning for each document render cannot use."""
+    from function import offline
+
+    try:
+        found = offline.load_files(paths)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise click.ClickException(f"cannot read {', '.join(paths)}: {exc}") from exc
+    for path, doc in found:
+        if offline.resource_name(doc) is None:
+            meta = doc.get("metadata")
+            name = meta.get("name", "?") if isinstance(meta, dict) else "?"
+            click.echo(
+                f"warning: {path}: ignoring {doc.get('kind', '?')}/{name}: it has no "
+                f"{offline.RESOURCE_NAME_ANNOTATION} annotation, so it is no composed "
+                "resource Crossplane would observe",
+                err=True,
+            )
+    return [doc for _, doc in found]
+
+
 def _single(docs: list[dict[str, Any]], what: str) -> dict[str, Any]:
     if len(docs) != 1:
         raise click.UsageError(f"{what} must hold exactly one YAML document, found {len(docs)}")
@@ -100,13 +125,30 @@ def _single(docs: list[dict[str, Any]], what: str) -> dict[str, Any]:
     help="The function's Input.",
 )
 def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> None:
-    """Render XR (with observed resources) and print the desired state as YAML."""
+    """Render XR (with observed resources) and print the desired state as YAML.
+
+    XR is an XAwsDynamodb, or an AwsDynamodb claim, rendered as the cluster-scoped
+    composite Crossplane makes of it.
+    """
     from function import offline
     from function.generate import yamlout
 
-    composite = _single(_load([xr]), "XR")
+    doc = _single(_load([xr]), "XR")
+    try:
+        composite = offline.composite_of(doc)
+    except ValueError as exc:
+        raise click.ClickException(f"{xr}: {exc}") from exc
+    if composite is not doc:
+        meta = doc["metadata"]
+        click.echo(
+            f"rendering claim {meta['namespace']}/{meta['name']} as Crossplane does: as the "
+            f"cluster-scoped {composite['kind']} {composite['metadata']['name']} (Crossplane "
+            f"gives it a random suffix for the {offline.GENERATED_SUFFIX!r}; the table is named "
+            "after it unless spec.tableName is set)",
+            err=True,
+        )
     fn_input = _single(_load([input_file]), "--input") if input_file else None
-    req = offline.build_request(composite, _load(observed), fn_input)
+    req = offline.build_request(composite, _observed(observed), fn_input)
     rsp = offline.render(req)
     click.echo(yamlout.dump_all(offline.response_documents(rsp), sort_keys=False), nl=False)
     fatal = [r.message for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
@@ -122,27 +164,53 @@ def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> No
     "--input",
     "input_file",
     type=click.Path(exists=True, dir_okay=False),
-    help="The function's Input.",
+    help="The function's Input (default: the one Input, or Composition step Input, among FILES).",
 )
 def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
-    """Check claims or XRs offline; print every problem, exit 1 if any."""
+    """Check claims, XRs and Inputs offline as render does; print every problem, exit 1 if any.
+
+    Folders are read with their subfolders. Claims and XRs are judged with the
+    function's Input: --input, else the one Input among FILES (alone or in a
+    Composition's pipeline).
+    """
     from function import offline
 
-    fn_input = _single(_load([input_file]), "--input") if input_file else None
-    found = offline.validate_documents(_load(files), fn_input)
-    if found.skipped:
+    try:
+        found_files = offline.load_files(files, recursive=True)
+        if input_file:
+            fn_input: dict[str, Any] | None = _single(_load([input_file]), "--input")
+            source: str | None = input_file
+        else:
+            found = offline.find_input(found_files)
+            fn_input, source = found if found else (None, None)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise click.ClickException(f"cannot validate {', '.join(files)}: {exc}") from exc
+    result = offline.validate_files(found_files, fn_input)
+    if source:
+        click.echo(f"claims and XRs judged with the function Input of {source}", err=True)
+    elif result.checked:
         click.echo(
-            f"skipped {len(found.skipped)} document(s) that are not an AwsDynamodb claim, "
-            f"XAwsDynamodb or function Input: {', '.join(found.skipped)}",
+            "no function Input given or found: claims and XRs judged without one (what the "
+            "Composition's Input sets, such as region, is then missing); give --input",
             err=True,
         )
-    for problem in found.problems:
+    if result.skipped:
+        kinds = Counter(label.rsplit(": ", 1)[1].split("/", 1)[0] for label in result.skipped)
+        click.echo(
+            f"skipped {len(result.skipped)} document(s) that are not an AwsDynamodb claim, "
+            "XAwsDynamodb, function Input or Composition with one: "
+            + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())),
+            err=True,
+        )
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    for problem in result.problems:
         click.echo(problem)
-    if found.problems:
+    if result.problems:
         sys.exit(1)
-    if not found.checked:
+    if not result.checked:
         raise click.ClickException("no AwsDynamodb claim, XAwsDynamodb or function Input found")
-    click.echo(f"{found.checked} document(s) valid")
+    click.echo(f"{result.checked} document(s) valid")
 
 
 @cli.command("docs")

@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
-from function.api.input import INPUT_GROUP, INPUT_KIND, FunctionInput
-from function.api.parse import parse_model
-from function.compose import Request, compose
+from function.api.input import INPUT_GROUP, INPUT_KIND
+from function.api.kinds import CLAIM_KIND, GROUP, VERSION, XR_KIND
+from function.compose import Request, compose, read_input
 from function.serve.servicer import FunctionRunner
 from function.serve.structs import struct_to_dict, to_struct
 
@@ -27,10 +27,16 @@ __all__ = [
     "Validation",
     "as_json",
     "build_request",
+    "claim_to_composite",
+    "composite_of",
+    "composition_inputs",
+    "find_input",
     "load_documents",
+    "load_files",
     "render",
+    "resource_name",
     "response_documents",
-    "validate_documents",
+    "validate_files",
 ]
 
 RESOURCE_NAME_ANNOTATION = "crossplane.io/composition-resource-name"
@@ -73,26 +79,124 @@ def as_json(value: Any, where: str = "") -> Any:
     raise ValueError(f"{where.lstrip('.') or 'document'}: a {type(value).__name__} is not JSON")
 
 
-def load_documents(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
-    """Every YAML document in the files given, and in the *.yaml files of directories given.
+def load_files(
+    paths: Iterable[str | Path], recursive: bool = False
+) -> list[tuple[Path, dict[str, Any]]]:
+    """(file, document) of every YAML document in the files given, and in the *.yaml
+    files of directories given (and of their subdirectories, when ``recursive``).
 
     Raises OSError, yaml.YAMLError or ValueError (bad encoding, values JSON cannot hold).
     """
-    docs: list[dict[str, Any]] = []
+    docs: list[tuple[Path, dict[str, Any]]] = []
     for path in map(Path, paths):
-        files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
+        glob = path.rglob if recursive else path.glob
+        files = sorted(glob("*.y*ml")) if path.is_dir() else [path]
         for f in files:
-            for d in yaml.load_all(f.read_text(encoding="utf-8"), Loader=KubernetesLoader):
-                if isinstance(d, dict):
-                    docs.append(as_json(d))
+            # From the open file, so a YAML error's position names it, not "<unicode string>".
+            with f.open(encoding="utf-8") as stream:
+                loaded = list(yaml.load_all(stream, Loader=KubernetesLoader))
+            try:
+                docs.extend((f, as_json(d)) for d in loaded if isinstance(d, dict))
+            except ValueError as exc:
+                raise ValueError(f"{f}: {exc}") from exc
     return docs
+
+
+def load_documents(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
+    """Every YAML document of ``load_files``, without its file."""
+    return [doc for _, doc in load_files(paths)]
+
+
+# The claim's spec fields Crossplane keeps on the claim (xcrd.CompositeResourceClaimSpecProps
+# less xcrd.PropagateSpecProps): every other field is copied to the composite's spec.
+_CLAIM_ONLY_SPEC = (
+    "compositionRevisionRef",
+    "compositeDeletePolicy",
+    "resourceRef",
+    "writeConnectionSecretToRef",
+)
+# Crossplane names a claim's composite CLAIM-NAME-<5 random characters>; a preview
+# cannot know them, so it shows this many x's (x is one of the characters it uses).
+GENERATED_SUFFIX = "xxxxx"
+# Kubernetes' SimpleNameGenerator cuts the prefix so that the name fits 63 characters.
+_MAX_PREFIX = 63 - len(GENERATED_SUFFIX)
+
+
+def _without_reserved(values: Any) -> dict[str, Any]:
+    """Labels or annotations, less the *kubernetes.io and *k8s.io ones Crossplane does not copy."""
+    return {
+        k: v
+        for k, v in _mapping(values).items()
+        if not k.split("/", 1)[0].endswith(("kubernetes.io", "k8s.io"))
+    }
+
+
+def claim_to_composite(claim: dict[str, Any]) -> dict[str, Any]:
+    """The cluster-scoped composite Crossplane makes of a claim through examples/xrd.yaml.
+
+    As Crossplane 2.2.1's claim syncer does: a generated name, the claim's labels and
+    annotations (less the kubernetes.io ones) plus its name and namespace as labels,
+    its spec less the claim-only fields, and a claimRef back to it.
+    """
+    meta = _mapping(claim.get("metadata"))
+    name, namespace = str(meta.get("name") or ""), str(meta.get("namespace") or "")
+    labels = _without_reserved(meta.get("labels")) | {
+        "crossplane.io/claim-name": name,
+        "crossplane.io/claim-namespace": namespace,
+    }
+    xr_meta: dict[str, Any] = {
+        "name": f"{name}-"[:_MAX_PREFIX] + GENERATED_SUFFIX,
+        "labels": labels,
+    }
+    if annotations := _without_reserved(meta.get("annotations")):
+        xr_meta["annotations"] = annotations
+    spec = {k: v for k, v in _mapping(claim.get("spec")).items() if k not in _CLAIM_ONLY_SPEC}
+    spec["claimRef"] = {
+        "apiVersion": claim.get("apiVersion"),
+        "kind": claim.get("kind"),
+        "name": name,
+        "namespace": namespace,
+    }
+    return {
+        "apiVersion": f"{GROUP}/{VERSION}",
+        "kind": XR_KIND,
+        "metadata": xr_meta,
+        "spec": spec,
+    }
+
+
+def composite_of(doc: dict[str, Any], default_namespace: str | None = None) -> dict[str, Any]:
+    """The composite to render for ``doc``: an XR as it is, a claim as Crossplane's XR of it
+    (in ``default_namespace`` when it names none and that is given).
+
+    Raises ValueError, saying what it takes, for any other kind or apiVersion.
+    """
+    api_version, kind = doc.get("apiVersion"), doc.get("kind")
+    if api_version == f"{GROUP}/{VERSION}" and kind == XR_KIND:
+        return doc
+    if api_version == f"{GROUP}/{VERSION}" and kind == CLAIM_KIND:
+        meta = _mapping(doc.get("metadata"))
+        if not meta.get("namespace") and default_namespace:
+            doc = {**doc, "metadata": {**meta, "namespace": default_namespace}}
+        elif not meta.get("namespace"):
+            raise ValueError(
+                f"an {CLAIM_KIND} claim lives in a namespace: set metadata.namespace "
+                "(Crossplane records it on the composite it makes of the claim)"
+            )
+        return claim_to_composite(doc)
+    raise ValueError(
+        f"its kind is {kind or 'not set'} ({api_version or 'no apiVersion'}); "
+        f"function render takes an {CLAIM_KIND} claim or an {XR_KIND} composite "
+        f"({GROUP}/{VERSION})"
+    )
 
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _resource_name(doc: dict[str, Any]) -> str | None:
+def resource_name(doc: dict[str, Any]) -> str | None:
+    """The composition resource name Crossplane observes a composed resource by, or None."""
     name = _mapping(_mapping(doc.get("metadata")).get("annotations")).get(RESOURCE_NAME_ANNOTATION)
     return name if isinstance(name, str) and name else None
 
@@ -110,7 +214,7 @@ def build_request(
         to_struct({k: composite[k] for k in ("apiVersion", "kind", "metadata") if k in composite})
     )
     for doc in observed:
-        name = _resource_name(doc)
+        name = resource_name(doc)
         if name:
             req.observed.resources[name].resource.CopyFrom(to_struct(doc))
     if fn_input is not None:
@@ -169,9 +273,10 @@ def response_documents(rsp: fnv1.RunFunctionResponse) -> list[dict[str, Any]]:
 
 @dataclass
 class Validation:
-    """What ``function validate`` found: problems, and which documents it judged or skipped."""
+    """What ``function validate`` found, each line naming its file and document."""
 
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     checked: int = 0
     skipped: list[str] = field(default_factory=list)
 
@@ -186,28 +291,77 @@ def _group(doc: dict[str, Any]) -> str:
     return api_version.rpartition("/")[0] if isinstance(api_version, str) else ""
 
 
-def validate_documents(
-    docs: Iterable[dict[str, Any]], fn_input: dict[str, Any] | None = None
-) -> Validation:
-    """Every problem with each claim, XR or function Input, as 'kind/name: problem' lines.
+def _is_input(doc: Any) -> bool:
+    return isinstance(doc, dict) and doc.get("kind") == INPUT_KIND and _group(doc) == INPUT_GROUP
 
-    Other kinds (the Composition, XRDs, the Function package) are not this
-    API's to judge: they are skipped and named, not reported as bogus problems.
+
+def composition_inputs(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """This function's Inputs in a Composition's pipeline steps."""
+    if doc.get("kind") != "Composition" or _group(doc) != "apiextensions.crossplane.io":
+        return []
+    steps = _mapping(doc.get("spec")).get("pipeline")
+    return [
+        step["input"]
+        for step in (steps if isinstance(steps, list) else [])
+        if isinstance(step, dict) and _is_input(step.get("input"))
+    ]
+
+
+def find_input(files: Iterable[tuple[Path, dict[str, Any]]]) -> tuple[dict[str, Any], str] | None:
+    """The one Input among the files (an Input document, or a Composition's step input).
+
+    Raises ValueError when they hold different ones: which the claims get is then
+    the user's to say (--input).
+    """
+    found: dict[str, tuple[dict[str, Any], str]] = {}
+    for path, doc in files:
+        candidates = [doc] if _is_input(doc) else composition_inputs(doc)
+        for candidate in candidates:
+            # Its metadata is no setting: an Input file and a Composition's step agree
+            # when everything else does.
+            key = repr(sorted((k, repr(v)) for k, v in candidate.items() if k != "metadata"))
+            found.setdefault(key, (candidate, f"{path}: {_label(doc)}"))
+    if len(found) > 1:
+        where = "; ".join(source for _, source in found.values())
+        raise ValueError(f"the files hold {len(found)} different function Inputs ({where})")
+    return next(iter(found.values()), None)
+
+
+def validate_files(
+    files: Iterable[tuple[Path, dict[str, Any]]], fn_input: dict[str, Any] | None = None
+) -> Validation:
+    """Every problem and warning of each claim, XR or function Input, as render judges them.
+
+    Claims are judged as the composite Crossplane makes of them (namespace
+    ``default`` when they name none, as kubectl would apply them there), with
+    ``fn_input``; Inputs (alone or in a Composition) with every check render runs.
+    Other kinds (XRDs, the Function package) are not this API's to judge: they are
+    skipped and named, not reported as bogus problems.
     """
     # The XRD generator (and its CEL builders) only when validating: `render` never needs it.
-    from function.generate.xrd import CLAIM_KIND, GROUP, XR_KIND  # noqa: PLC0415
 
     out = Validation()
-    for doc in docs:
+    for path, doc in files:
+        label = f"{path}: {_label(doc)}"
         kind, group = doc.get("kind"), _group(doc)
-        if kind in (XR_KIND, CLAIM_KIND) and group == GROUP:
-            outcome = compose(Request(composite=doc, input=fn_input))
-            violations = outcome.violations
-        elif kind == INPUT_KIND and group == INPUT_GROUP:
-            violations = parse_model(FunctionInput, doc, "input")[1]
+        inputs = [doc] if _is_input(doc) else composition_inputs(doc)
+        if inputs:
+            for each in inputs:
+                out.problems.extend(f"{label}: {v}" for v in read_input(each)[1])
+        elif kind in (XR_KIND, CLAIM_KIND) and group == GROUP:
+            try:
+                composite = composite_of(doc, default_namespace="default")
+            except ValueError as exc:
+                out.problems.append(f"{label}: {exc}")
+                out.checked += 1
+                continue
+            outcome = compose(Request(composite=composite, input=fn_input))
+            out.problems.extend(f"{label}: {v}" for v in outcome.violations)
+            out.warnings.extend(
+                f"{label}: warning: {r.message}" for r in outcome.results if r.severity == "Warning"
+            )
         else:
-            out.skipped.append(_label(doc))
+            out.skipped.append(label)
             continue
         out.checked += 1
-        out.problems.extend(f"{_label(doc)}: {v}" for v in violations)
     return out

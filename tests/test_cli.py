@@ -96,7 +96,10 @@ def test_validate_lists_every_problem_and_exits_1() -> None:
     assert run.returncode == 1
     lines = run.stdout.strip().splitlines()
     assert len(lines) == 3
-    assert all(line.startswith("XAwsDynamodb/orders: spec.") for line in lines)
+    assert all(
+        line.startswith(f"{FIXTURES / 'invalid-xr.yaml'}: XAwsDynamodb/orders: spec.")
+        for line in lines
+    )
 
 
 def test_validate_accepts_a_good_file() -> None:
@@ -117,11 +120,13 @@ def test_validate_reports_unreadable_yaml_without_a_traceback(tmp_path) -> None:
 def test_validate_judges_claims_xrs_and_the_input_and_names_what_it_skips() -> None:
     run = _function("validate", "--input", str(EXAMPLES / "input.yaml"), str(EXAMPLES))
     assert run.returncode == 0, run.stdout
-    # examples/ holds the Input and one XR beside the Composition, XRDs, Functions and
-    # a DeploymentRuntimeConfig.
-    assert run.stdout.strip() == "2 document(s) valid"
-    assert "skipped 6 document(s)" in run.stderr
-    for skipped in ("Composition/", "CompositeResourceDefinition/", "Function/"):
+    # Every claim and XR of examples/ and its folders, the Input and the Composition
+    # (with its Input), beside XRDs, Functions, a DeploymentRuntimeConfig, the
+    # Configuration, provider configs and observed resources.
+    claims_and_xrs = len(list(EXAMPLES.rglob("claim.yaml"))) + len(list(EXAMPLES.rglob("xr.yaml")))
+    assert run.stdout.strip() == f"{claims_and_xrs + 2} document(s) valid"
+    assert "skipped 68 document(s)" in run.stderr
+    for skipped in ("2 CompositeResourceDefinition", "2 Function", "1 Configuration", "10 Table"):
         assert skipped in run.stderr
 
 
@@ -133,14 +138,21 @@ def test_validate_reports_a_bad_input_document(tmp_path) -> None:  # type: ignor
     run = _function("validate", str(bad))
     assert run.returncode == 1
     assert run.stdout.strip() == (
-        "Input/?: input.regoin: is not a field of this API; check its spelling [unknown_field]"
+        f"{bad}: Input/?: input.regoin: is not a field of this API; check its spelling "
+        "(did you mean region?) [unknown_field]"
     )
 
 
 def test_validate_of_files_without_a_claim_says_so() -> None:
-    run = _function("validate", str(EXAMPLES / "composition.yaml"))
+    run = _function("validate", str(EXAMPLES / "xrd.yaml"))
     assert run.returncode == 1
     assert "no AwsDynamodb claim, XAwsDynamodb or function Input found" in run.stderr
+
+
+def test_validate_judges_the_input_of_a_composition() -> None:
+    run = _function("validate", str(EXAMPLES / "composition.yaml"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout == "1 document(s) valid\n"
 
 
 def test_validate_reports_a_schema_error_and_a_cross_field_problem_in_one_run(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -132,8 +132,19 @@ def test_any_rendered_table_fits_the_provider_crd(
         ("xrd.yaml", XRD_CRD),
         ("xrd.yaml", XRD_CRD_V1),
         ("xrd-v2.yaml", XRD_CRD),
+        ("configuration.yaml", "crossplane/pkg.crossplane.io_configurations.yaml"),
+        ("configuration.yaml", "crossplane/v1/pkg.crossplane.io_configurations.yaml"),
     ],
-    ids=["composition-2", "composition-1", "function-2", "xrd-on-2", "xrd-on-1", "xrd-v2-on-2"],
+    ids=[
+        "composition-2",
+        "composition-1",
+        "function-2",
+        "xrd-on-2",
+        "xrd-on-1",
+        "xrd-v2-on-2",
+        "configuration-2",
+        "configuration-1",
+    ],
 )
 def test_crossplane_objects_are_valid_for_real_crossplane(path: str, crd_file: str) -> None:
     doc = load_yaml(EXAMPLES / path)
@@ -154,4 +165,10 @@ def test_the_v2_crd_would_refuse_a_claim_in_a_v2_xrd() -> None:
 def test_crossplane_yaml_fits_the_function_meta_crd() -> None:
     meta = load_yaml(ROOT / "package" / "crossplane.yaml")
     crd = "crossplane/meta/meta.pkg.crossplane.io_functions.yaml"
+    assert admit(meta, crd_schema(meta["apiVersion"], meta["kind"], crd)) == []
+
+
+def test_the_configurations_crossplane_yaml_fits_the_configuration_meta_crd() -> None:
+    meta = load_yaml(ROOT / "configuration" / "crossplane.yaml")
+    crd = "crossplane/meta/meta.pkg.crossplane.io_configurations.yaml"
     assert admit(meta, crd_schema(meta["apiVersion"], meta["kind"], crd)) == []

@@ -84,14 +84,90 @@ def test_the_claim_is_told_whether_its_spec_was_accepted(
 ) -> None:
     """Crossplane shows a Fatal result only on the XR; a condition reaches the claim too."""
     good = stub_v1.RunFunction(_minimal_request(), timeout=10)
-    (accepted,) = good.conditions
+    (accepted,) = [c for c in good.conditions if c.type == "SpecAccepted"]
     assert (accepted.type, accepted.status) == ("SpecAccepted", fnv1.STATUS_CONDITION_TRUE)
     assert accepted.target == fnv1.TARGET_COMPOSITE_AND_CLAIM
 
     bad_xr = load_yaml(EXAMPLES.parent / "tests" / "fixtures" / "invalid-xr.yaml")
     bad = stub_v1.RunFunction(build_request(bad_xr, tag="t-bad"), timeout=10)
     (fatal,) = [r for r in bad.results if r.severity == fnv1.SEVERITY_FATAL]
+    # Only SpecAccepted: what the provider syncs is not known when nothing is applied.
     (refused,) = bad.conditions
     assert (refused.type, refused.status) == ("SpecAccepted", fnv1.STATUS_CONDITION_FALSE)
     assert (refused.reason, refused.message) == (fatal.reason, fatal.message)
     assert refused.target == fnv1.TARGET_COMPOSITE_AND_CLAIM
+
+
+PROVIDER_ERROR = (
+    "connect failed: cannot initialize the Terraform plugin SDK async external client: "
+    "cannot get terraform setup: cannot get referenced ProviderConfig: "
+    'ProviderConfig.aws.upbound.io "default" not found'
+)
+
+
+def _observed_as_provider_left_it(
+    rsp: fnv1.RunFunctionResponse, name: str, conditions: list[dict[str, str]]
+) -> dict[str, object]:
+    resource = struct_to_dict(rsp.desired.resources[name].resource)
+    resource["metadata"]["annotations"]["crossplane.io/composition-resource-name"] = name
+    resource["status"] = {"conditions": conditions}
+    return resource
+
+
+def _conditions(rsp: fnv1.RunFunctionResponse) -> dict[str, fnv1.Condition]:
+    return {c.type: c for c in rsp.conditions}
+
+
+def test_a_stuck_table_gives_the_providers_reason_in_the_result_and_the_condition(
+    stub_v1: grpcv1.FunctionRunnerServiceStub,
+) -> None:
+    """The observe-only Table fails (no ProviderConfig): not 'waiting: checking ...' alone."""
+    xr = load_yaml(EXAMPLES / "xr.yaml")
+    first = stub_v1.RunFunction(build_request(xr), timeout=10)
+    synced = _conditions(first)["ResourcesSynced"]
+    assert (synced.status, synced.reason) == (fnv1.STATUS_CONDITION_TRUE, "Synced")
+
+    table = _observed_as_provider_left_it(
+        first,
+        "table",
+        [
+            {
+                "type": "Synced",
+                "status": "False",
+                "reason": "ReconcileError",
+                "message": PROVIDER_ERROR,
+            }
+        ],
+    )
+    rsp = stub_v1.RunFunction(build_request(xr, observed=[table], tag="t-stuck"), timeout=10)
+    (waiting,) = [r for r in rsp.results if r.reason == "Pending"]
+    assert waiting.message.startswith(f"waiting: table is not Synced: {PROVIDER_ERROR}; ")
+    assert "checking that no table 'orders' exists yet" in waiting.message
+    stuck = _conditions(rsp)["ResourcesSynced"]
+    assert (stuck.status, stuck.reason) == (fnv1.STATUS_CONDITION_FALSE, "ResourceNotSynced")
+    assert stuck.message == f"table is not Synced: {PROVIDER_ERROR}"
+    assert stuck.target == fnv1.TARGET_COMPOSITE_AND_CLAIM
+    # The spec itself was fine.
+    assert _conditions(rsp)["SpecAccepted"].status == fnv1.STATUS_CONDITION_TRUE
+
+
+def test_a_ready_resource_the_provider_cannot_sync_is_a_warning(
+    stub_v1: grpcv1.FunctionRunnerServiceStub,
+) -> None:
+    """Nothing is pending, yet an update the provider cannot make must not go unseen."""
+    xr = load_yaml(EXAMPLES / "minimal" / "xr.yaml")
+    observed = load_yaml(EXAMPLES / "minimal" / "observed" / "table.yaml")
+    refused = (
+        "updating DynamoDB Table: AccessDeniedException: not authorized to perform "
+        "dynamodb:UpdateTable"
+    )
+    observed["status"]["conditions"] = [
+        {"type": "Ready", "status": "True", "reason": "Available"},
+        {"type": "Synced", "status": "False", "reason": "ReconcileError", "message": refused},
+    ]
+    rsp = stub_v1.RunFunction(build_request(xr, observed=[observed]), timeout=10)
+    assert [r.reason for r in rsp.results if r.reason == "Pending"] == []
+    (warning,) = [r for r in rsp.results if r.reason == "ResourceNotSynced"]
+    assert warning.severity == fnv1.SEVERITY_WARNING
+    assert warning.message == f"table is not Synced: {refused}"
+    assert _conditions(rsp)["ResourcesSynced"].message == warning.message

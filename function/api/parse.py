@@ -8,6 +8,9 @@ the XR's camelCase field path, the same shape as the cross-field rules in
 
 from __future__ import annotations
 
+import difflib
+import functools
+import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -65,20 +68,68 @@ def field_path(prefix: str, loc: Sequence[int | str]) -> str:
     return path
 
 
-def _describe(error: Any) -> tuple[str, str]:
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The models an annotation can hold: X, X | None, list[X], dict[str, X], ..."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+@functools.lru_cache(maxsize=256)
+def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """The field names (aliases) of the object at ``loc`` in ``model``'s data, or []."""
+    models = [model]
+    for part in loc:
+        if isinstance(part, int):
+            continue  # a list item: the same annotation's model
+        nxt: list[type[BaseModel]] = []
+        for m in models:
+            for name, info in m.model_fields.items():
+                if part in (info.alias, name):
+                    nxt.extend(_models_in(info.annotation))
+        models = nxt
+    return sorted({info.alias or name for m in models for name, info in m.model_fields.items()})
+
+
+def _closest(key: str, fields: list[str]) -> str | None:
+    """The field ``key`` most likely misspells: same letters in another case, else close."""
+    same = [f for f in fields if f.lower() == key.lower()]
+    if same:
+        return same[0]
+    by_lower = {f.lower(): f for f in fields}
+    match = difflib.get_close_matches(key.lower(), list(by_lower), n=1, cutoff=0.75)
+    return by_lower[match[0]] if match else None
+
+
+# Suggestions cost a fuzzy match each: a spec of thousands of unknown fields must
+# not cost thousands of them (tests/test_serving.py sends 60000).
+_MAX_SUGGESTIONS = 10
+_MAX_SUGGESTED_KEY = 64
+
+
+def _describe(error: Any, model: type[BaseModel] | None = None) -> tuple[str, str]:
     kind = error["type"]
     rule = _ERRORS.get(kind, "type")
     if rule == "name_format" and error.get("ctx", {}).get("pattern") != NAME_PATTERN:
         rule = "format"  # a schedule, time zone or time: pydantic's text names the pattern
     if rule in _CATALOGUE_WORDS:
         text = RULES[rule].message
+        loc = error.get("loc") or ()
+        key = loc[-1] if loc else None
+        if model is not None and isinstance(key, str) and len(key) <= _MAX_SUGGESTED_KEY:
+            suggestion = _closest(key, _fields_at(model, tuple(loc[:-1])))
+            if suggestion:
+                text += f" (did you mean {suggestion}?)"
     else:
         text = str(error["msg"])
         text = text.replace("Input should be", "must be").replace("String should", "should")
         text = text.replace("List should", "should").replace("Dictionary should", "should")
         text = text.replace(" after validation", "")
-        if kind == "literal_error" and "input" in error:
-            text += f" (got {error['input']!r})"
+        given = error.get("input")
+        if (kind == "literal_error" or rule == "type") and isinstance(given, str | int | float):
+            # A quoted number or an unquoted word is the usual slip: show what came.
+            text += f" (got {given!r})"
     return rule, text
 
 
@@ -91,8 +142,12 @@ def parse_model(
         parsed = model.model_validate(raw, context={"spellings": spellings})
     except ValidationError as exc:
         violations = []
+        suggested = 0
         for error in exc.errors(include_url=False):
-            rule, text = _describe(error)
+            unknown = error["type"] == "extra_forbidden"
+            suggest = unknown and suggested < _MAX_SUGGESTIONS
+            suggested += suggest
+            rule, text = _describe(error, model if suggest else None)
             violations.append(Violation(field_path(prefix, error["loc"]), rule, text))
         # The spellings met before and around the errors are still worth saying.
         return None, violations, spelling_warnings(raw, spellings, prefix)

@@ -19,19 +19,23 @@ from pydantic import BaseModel
 
 from function.api.access import ACCESS_OUTPUT_KEYS
 from function.api.input import INPUT_GROUP, INPUT_KIND, INPUT_VERSION, FunctionInput
+from function.api.kinds import CLAIM_KIND, CLAIM_PLURAL, GROUP, VERSION, XR_KIND, XR_PLURAL
 from function.api.spec import AwsDynamodbSpec
 from function.generate.cel import place_rules
 from function.generate.schema import structural_schema
 from function.generate.yamlout import dump as yaml_dump
+from function.render.status import ACCEPTED_CONDITION, SYNCED_CONDITION
 
-__all__ = ["GROUP", "OUTPUT_KEYS", "input_crd", "to_yaml", "xr_schema", "xrd"]
+__all__ = [
+    "GROUP",
+    "OUTPUT_KEYS",
+    "input_crd",
+    "printer_columns",
+    "to_yaml",
+    "xr_schema",
+    "xrd",
+]
 
-GROUP = "aws.project-planton.org"
-VERSION = "v1"
-XR_KIND = "XAwsDynamodb"
-XR_PLURAL = "xawsdynamodbs"
-CLAIM_KIND = "AwsDynamodb"
-CLAIM_PLURAL = "awsdynamodbs"
 XRD_NAME = f"{XR_PLURAL}.{GROUP}"
 # The Composition in examples/composition.yaml; both XRDs default to it.
 COMPOSITION_NAME = XRD_NAME
@@ -64,6 +68,41 @@ def _status_schema() -> dict[str, Any]:
     }
 
 
+def _condition(type_: str, field: str) -> str:
+    return f".status.conditions[?(@.type=='{type_}')].{field}"
+
+
+def printer_columns() -> list[dict[str, Any]]:
+    """What `kubectl get` shows beside Crossplane's own SYNCED and READY columns.
+
+    Whether the function accepted the spec and, if not, why (the SpecAccepted
+    condition the function sets on the composite and its claim); with `-o wide`
+    the whole message, and the provider's message for a resource it cannot sync.
+    """
+    return [
+        {
+            "name": "ACCEPTED",
+            "type": "string",
+            "jsonPath": _condition(ACCEPTED_CONDITION, "status"),
+        },
+        {"name": "REASON", "type": "string", "jsonPath": _condition(ACCEPTED_CONDITION, "reason")},
+        {"name": "TABLE", "type": "string", "jsonPath": ".status.outputs.tableName"},
+        {"name": "ARN", "type": "string", "jsonPath": ".status.outputs.tableArn", "priority": 1},
+        {
+            "name": "MESSAGE",
+            "type": "string",
+            "jsonPath": _condition(ACCEPTED_CONDITION, "message"),
+            "priority": 1,
+        },
+        {
+            "name": "PROVIDER",
+            "type": "string",
+            "jsonPath": _condition(SYNCED_CONDITION, "message"),
+            "priority": 1,
+        },
+    ]
+
+
 def xr_schema() -> dict[str, Any]:
     """openAPIV3Schema of the XR (and claim): spec from the models, status, CEL rules."""
     spec = structural_schema(AwsDynamodbSpec.model_json_schema(by_alias=True))
@@ -81,10 +120,7 @@ def xrd(v2: bool = False) -> dict[str, Any]:
         "name": VERSION,
         "served": True,
         "referenceable": True,
-        "additionalPrinterColumns": [
-            {"name": "TABLE", "type": "string", "jsonPath": ".status.outputs.tableName"},
-            {"name": "ARN", "type": "string", "jsonPath": ".status.outputs.tableArn"},
-        ],
+        "additionalPrinterColumns": printer_columns(),
         "schema": {"openAPIV3Schema": xr_schema()},
     }
     spec: dict[str, Any] = {"group": GROUP, "names": {"kind": XR_KIND, "plural": XR_PLURAL}}

@@ -5,7 +5,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["at_provider", "connection_details", "is_ready", "ready_in", "table_outputs"]
+__all__ = [
+    "ACCEPTED_CONDITION",
+    "SYNCED_CONDITION",
+    "at_provider",
+    "connection_details",
+    "is_ready",
+    "not_synced",
+    "ready_in",
+    "sync_error",
+    "table_outputs",
+]
+
+
+# The conditions the function sets on the composite and its claim: whether it
+# took the spec (False with the Fatal's reason and message, True otherwise), and
+# whether the provider syncs every composed resource (False with the provider's
+# message of each one it cannot). The XRDs' printer columns show them.
+ACCEPTED_CONDITION = "SpecAccepted"
+SYNCED_CONDITION = "ResourcesSynced"
 
 
 def _conditions(resource: Any) -> list[Any]:
@@ -24,6 +42,39 @@ def is_ready(resource: Any) -> bool:
         isinstance(c, dict) and c.get("type") == "Ready" and c.get("status") == "True"
         for c in _conditions(resource)
     )
+
+
+def sync_error(conditions: Any) -> str | None:
+    """The provider's message when a Synced condition is False; None otherwise.
+
+    A managed resource is Synced=False when the provider's last reconcile failed
+    (a missing ProviderConfig, AWS refusing a call): its message is the one reason
+    the resource will never become Ready, so it must reach the claim.
+    """
+    for c in conditions if isinstance(conditions, list) else []:
+        if isinstance(c, dict) and c.get("type") == "Synced" and c.get("status") == "False":
+            message = c.get("message")
+            reason = c.get("reason")
+            text = message if isinstance(message, str) and message else None
+            return text or (reason if isinstance(reason, str) and reason else "no message")
+    return None
+
+
+def not_synced(observed: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(name, provider message) of every observed resource that is Synced=False, by name.
+
+    Asks the mapping for conditions alone when it can (the servicer's lazy view).
+    """
+    conditions_of = getattr(observed, "conditions", None)
+    found = []
+    for name in sorted(observed):
+        conditions = (
+            conditions_of(name) if callable(conditions_of) else _conditions(observed.get(name))
+        )
+        message = sync_error(conditions)
+        if message is not None:
+            found.append((name, message))
+    return found
 
 
 def ready_in(observed: Mapping[str, Any], name: str) -> bool:

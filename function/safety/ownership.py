@@ -76,6 +76,7 @@ __all__ = [
     "observing_tags",
     "owner_id",
     "ownership_tags",
+    "reports_absent",
 ]
 
 # Who owns the table: the tenant's namespace/name (claim or namespaced XR), or
@@ -153,10 +154,18 @@ def _exists(status: Mapping[str, Any]) -> bool:
     return reported or _condition(status, "Ready").get("status") == "True"
 
 
+def reports_absent(message: str) -> bool:
+    """Whether a Synced=False message is an observe-only resource's "not in AWS" answer.
+
+    For the observe-first Table that is the answer awaited, not a provider error.
+    """
+    return _NOT_EXIST in message
+
+
 def _does_not_exist(status: Mapping[str, Any]) -> bool:
     synced = _condition(status, "Synced")
     message = synced.get("message")
-    return synced.get("status") == "False" and isinstance(message, str) and _NOT_EXIST in message
+    return synced.get("status") == "False" and isinstance(message, str) and reports_absent(message)
 
 
 def _tags(status: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -11,6 +11,7 @@ from function.api.limits import RESOURCE_POLICY_MAX_BYTES
 from function.api.rules import format_violations
 from function.compose import Outcome, Request, Result, compose
 from function.render.composite import read_composite
+from function.render.status import ACCEPTED_CONDITION, SYNCED_CONDITION
 from function.render.table import TABLE_NAME
 from function.safety.guards import carried_forward
 from function.safety.provenance import trusted_table
@@ -26,9 +27,6 @@ from function.serve.structs import (
 
 __all__ = ["FunctionRunner"]
 
-# The condition on the composite and its claim that says whether the function took
-# the spec: False with the Fatal's reason and message, True otherwise.
-ACCEPTED_CONDITION = "SpecAccepted"
 
 _SEVERITY = {
     "Fatal": fnv1.SEVERITY_FATAL,
@@ -96,6 +94,17 @@ def write_outcome(outcome: Outcome, rsp: fnv1.RunFunctionResponse) -> None:
     if fatal:
         # Desired state stays exactly as the request had it: Crossplane applies nothing.
         return
+    rsp.conditions.append(
+        fnv1.Condition(
+            type=SYNCED_CONDITION,
+            status=fnv1.STATUS_CONDITION_FALSE
+            if outcome.not_synced
+            else fnv1.STATUS_CONDITION_TRUE,
+            reason="ResourceNotSynced" if outcome.not_synced else "Synced",
+            message="; ".join(f"{n} is not Synced: {m}" for n, m in outcome.not_synced) or None,
+            target=fnv1.TARGET_COMPOSITE_AND_CLAIM,
+        )
+    )
     xr = rsp.desired.composite
     if outcome.status:
         # Only status: a function must never write the composite's spec or metadata.

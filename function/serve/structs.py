@@ -20,6 +20,7 @@ __all__ = [
     "UNREAD_METADATA",
     "LazyResources",
     "Omit",
+    "conditions_of",
     "fill_struct",
     "ready_of",
     "struct_to_dict",
@@ -159,6 +160,17 @@ def ready_of(resource: struct_pb2.Struct) -> bool:
     return False
 
 
+def conditions_of(resource: struct_pb2.Struct) -> list[Any]:
+    """A resource's status.conditions, converting nothing else; [] if absent or odd."""
+    status = resource.fields.get("status")
+    if status is None or status.WhichOneof("kind") != "struct_value":
+        return []
+    conditions = status.struct_value.fields.get("conditions")
+    if conditions is None or conditions.WhichOneof("kind") != "list_value":
+        return []
+    return [_value(c) for c in conditions.list_value.values]
+
+
 class LazyResources(Mapping[str, Any]):
     """Observed resources by name, each converted to a dict on first access."""
 
@@ -184,6 +196,16 @@ class LazyResources(Mapping[str, Any]):
             else:
                 self._ready[name] = ready_of(self._resources[name].resource)
         return self._ready[name]
+
+    def conditions(self, name: str) -> list[Any]:
+        """The resource's status.conditions, converting only them."""
+        if name in self._cache:
+            status = self._cache[name].get("status")
+            conditions = status.get("conditions") if isinstance(status, dict) else None
+            return conditions if isinstance(conditions, list) else []
+        if name not in self._resources:
+            return []
+        return conditions_of(self._resources[name].resource)
 
     def __contains__(self, name: object) -> bool:
         return name in self._resources
