@@ -118,15 +118,17 @@ def test_validate_reports_unreadable_yaml_without_a_traceback(tmp_path) -> None:
 
 
 def test_validate_judges_claims_xrs_and_the_input_and_names_what_it_skips() -> None:
-    run = _function("validate", "--input", str(EXAMPLES / "input.yaml"), str(EXAMPLES))
+    # The options example's Input: the Composition's, plus the bucket that claim imports
+    # from (a claim may import only from buckets the platform lists).
+    run = _function("validate", "--input", str(EXAMPLES / "options" / "input.yaml"), str(EXAMPLES))
     assert run.returncode == 0, run.stdout
-    # Every claim and XR of examples/ and its folders, the Input and the Composition
-    # (with its Input), beside XRDs, Functions, a DeploymentRuntimeConfig, the
-    # Configuration, provider configs and observed resources.
+    # Every claim and XR of examples/ and its folders, the two Inputs and the
+    # Composition (with its Input), beside XRDs, Functions, a DeploymentRuntimeConfig,
+    # the Configuration, provider configs and observed resources.
     claims_and_xrs = len(list(EXAMPLES.rglob("claim.yaml"))) + len(list(EXAMPLES.rglob("xr.yaml")))
-    assert run.stdout.strip() == f"{claims_and_xrs + 2} document(s) valid"
-    assert "skipped 68 document(s)" in run.stderr
-    for skipped in ("2 CompositeResourceDefinition", "2 Function", "1 Configuration", "10 Table"):
+    assert run.stdout.strip() == f"{claims_and_xrs + 3} document(s) valid"
+    assert "skipped 72 document(s)" in run.stderr
+    for skipped in ("2 CompositeResourceDefinition", "2 Function", "1 Configuration", "11 Table"):
         assert skipped in run.stderr
 
 
