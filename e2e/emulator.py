@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import signal
 import sys
@@ -50,8 +51,10 @@ from werkzeug.serving import make_server
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
-# moto's default account: every access key it has not issued itself maps to it.
-ACCOUNT = "123456789012"
+# The account the provider assumes when told to skip credential validation (upjet's
+# localstackAccountID): moto answers in it too (MOTO_ACCOUNT_ID), so the ARNs the
+# emulator makes and the ones the provider builds agree.
+ACCOUNT = "000000000000"
 # Fixed fake credentials: the provider's (its ProviderConfig's Secret) and the
 # harness's own, so the call counts tell the two apart.
 PROVIDER_KEY = ("AKIAE2EPROVIDER00000", "e2e-provider-fake-secret")
@@ -337,6 +340,7 @@ class CallCounter:
 
 def serve(port: int) -> None:
     """Serve the extended moto on HOST:port until SIGTERM or SIGINT."""
+    os.environ["MOTO_ACCOUNT_ID"] = ACCOUNT
     extend()
     app = CallCounter(DomainDispatcherApplication(create_backend_app))
     server = make_server(HOST, port, app, threaded=True, request_handler=MotoRequestHandler)

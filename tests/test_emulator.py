@@ -303,6 +303,8 @@ def test_moto_keeps_its_own_answers(url: str) -> None:
         "TimeToLiveStatus": "DISABLED"
     }
     arn = ddb.describe_table(TableName="plain")["Table"]["TableArn"]
+    # In the account the provider assumes when it skips credential validation.
+    assert arn == f"arn:aws:dynamodb:{emulator.REGION}:{emulator.ACCOUNT}:table/plain"
     ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "shop"}])
     assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "shop"}]
 
