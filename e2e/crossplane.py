@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from e2e import hosts, procs
+from e2e import hosts, procs, provider_aws
 from e2e.controlplane import ROOT, START_TIMEOUT, State, _binary, _started
 from e2e.kube import Kube, eventually, is_true
 from function.__version__ import __version__
@@ -279,20 +279,30 @@ def stop_function(state: State) -> None:
     state.save()
 
 
-def up(state: State) -> None:
+def up(state: State, real_provider: bool = False) -> None:
+    """Crossplane and the function; the provider's CRDs and either the real provider
+    against the AWS emulator (e2e/provider_aws.py) or none (the scenarios play it)."""
     kube = Kube(state.kubeconfig)
     start_registry(state)
     push_packages(state)
     start_crossplane(state, kube)
     install_function(state, kube)
+    if real_provider:
+        provider_aws.up(state, kube)
+    else:
+        install_provider_crds(kube)
     install_apis(state, kube)
 
 
-def install_apis(state: State, kube: Kube) -> None:
-    """The provider's CRDs (no provider runs), then the Configuration: our XRD and Composition."""
+def install_provider_crds(kube: Kube) -> None:
+    """The CRDs of the kinds the function composes, for the stand-in: no provider runs."""
     for path in sorted(shared_dir("provider-crds").glob("*.yaml")):
         kube.apply(json.dumps(_stored_as_newest(yaml.safe_load(path.read_text()))))
     kube.run("wait", "--for=condition=Established", "--timeout=60s", "crd", "--all")
+
+
+def install_apis(state: State, kube: Kube) -> None:
+    """The Configuration: our XRD and Composition, installed as a platform engineer does."""
     kube.apply(configuration_manifest(state))
     eventually(
         "the Configuration to be Installed and Healthy",

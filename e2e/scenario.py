@@ -65,12 +65,12 @@ def claim_of(example_path: str, name: str, namespace: str, **spec: Any) -> dict[
     }
 
 
-def xr_name_of_claim(kube: Kube, name: str, namespace: str) -> str:
+def xr_name_of_claim(kube: Kube, name: str, namespace: str, *, timeout: float = WAIT) -> str:
     def probe() -> str | None:
         claim = kube.get(CLAIM, name, namespace) or {}
         return ((claim.get("spec") or {}).get("resourceRef") or {}).get("name")
 
-    return eventually(f"claim {namespace}/{name} to get its XR", probe, timeout=WAIT)
+    return eventually(f"claim {namespace}/{name} to get its XR", probe, timeout=timeout)
 
 
 def composed(
@@ -92,13 +92,19 @@ def by_resource_name(mrs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def wait_composed(
-    kube: Kube, xr: str, names: set[str], scope: str = "cluster", namespace: str | None = None
+    kube: Kube,
+    xr: str,
+    names: set[str],
+    scope: str = "cluster",
+    namespace: str | None = None,
+    *,
+    timeout: float = WAIT,
 ) -> dict[str, dict[str, Any]]:
     def probe() -> dict[str, dict[str, Any]] | None:
         mrs = by_resource_name(composed(kube, xr, scope, namespace))
         return mrs if names <= set(mrs) else None
 
-    return eventually(f"{xr} to compose {sorted(names)}", probe, timeout=WAIT)
+    return eventually(f"{xr} to compose {sorted(names)}", probe, timeout=timeout)
 
 
 def make_ready(kube: Kube, mrs: list[dict[str, Any]]) -> None:
@@ -127,11 +133,13 @@ def managed_after_absent(kube: Kube, mr: dict[str, Any]) -> dict[str, Any]:
     return eventually(f"{kind} {name} to be managed, not only observed", probe, timeout=WAIT)
 
 
-def wait_ready(kube: Kube, kind: str, name: str, namespace: str | None = None) -> dict[str, Any]:
+def wait_ready(
+    kube: Kube, kind: str, name: str, namespace: str | None = None, *, timeout: float = WAIT
+) -> dict[str, Any]:
     return eventually(
         f"{kind} {namespace or ''}/{name} to be Ready",
         lambda: (obj := kube.get(kind, name, namespace)) and is_true(obj, "Ready") and obj,
-        timeout=WAIT,
+        timeout=timeout,
     )
 
 
