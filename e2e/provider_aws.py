@@ -131,7 +131,9 @@ def start_provider(state: State) -> None:
         state,
         PROVIDER,
         [
-            _binary(PROVIDER),
+            # E2E_PROVIDER_BINARY=provider-aws-unpatched runs what v2.5.0 users run
+            # (make tools-provider-unpatched; docs/e2e.md).
+            _binary(os.environ.get("E2E_PROVIDER_BINARY", PROVIDER)),
             f"--certs-dir={state.extra['provider-certs']}",
             f"--webhook-port={state.ports['provider-webhook']}",
             f"--metrics-bind-address=127.0.0.1:{state.ports['provider-metrics']}",
