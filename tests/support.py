@@ -214,3 +214,15 @@ def crossplane_documents(
     """The composite and observed documents for build_request, as Crossplane would send them."""
     xr = with_uid(composite)
     return xr, [composed_by(xr, d) for d in observed]
+
+
+def run_function_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The `function` command line as a user runs it, from the project root."""
+    return subprocess.run(
+        [sys.executable, "-m", "function.main", *map(str, args)],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

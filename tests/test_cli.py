@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import yaml
 
-from tests.support import EXAMPLES, FIXTURES, ROOT, load_yaml
+from tests.support import EXAMPLES, FIXTURES, load_yaml, run_function_cli
 
 XR = EXAMPLES / "xr.yaml"
 
 
-def _function(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "function.main", *args],
-        check=False,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+_function = run_function_cli
 
 
 def test_render_prints_the_composite_status_and_the_table() -> None:

@@ -9,15 +9,13 @@ kinds (*.aws.upbound.io) with a ProviderConfig, never the namespaced .m. twins.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.support import EXAMPLES, ROOT
+from tests.support import EXAMPLES, run_function_cli
 
 TAKES = (
     "function render takes an AwsDynamodb claim or an XAwsDynamodb composite "
@@ -25,15 +23,7 @@ TAKES = (
 )
 
 
-def _function(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "function.main", *map(str, args)],
-        check=False,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+_function = run_function_cli
 
 
 def _docs(out: str) -> list[dict[str, Any]]:

@@ -9,27 +9,17 @@ the file in every line.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
-from tests.support import EXAMPLES, ROOT
+from tests.support import EXAMPLES, run_function_cli
 
 CLAIM = EXAMPLES / "minimal" / "claim.yaml"
 BAD_TOPIC = "arn:aws:sns:us-east-1:123456789012"  # no topic name: render refuses it
 
 
-def _function(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "function.main", *map(str, args)],
-        check=False,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+_function = run_function_cli
 
 
 def _input(tmp_path: Path, **fields: object) -> Path:
