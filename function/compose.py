@@ -47,6 +47,7 @@ from function.render.composite import Composite, read_composite
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
 from function.render.create_source import keep_create_sources
+from function.render.gsi_echo import echo_live_gsi_fields
 from function.render.insights import insights_contribution
 from function.render.observed import read_observed_table
 from function.render.replicas import (
@@ -156,6 +157,7 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
     warnings = keep_create_sources(table, observed.get(TABLE_NAME))
     warnings += hold_table_warm_throughput(table, observed.get(TABLE_NAME))
     warnings += hold_gsi_warm_throughput(table, observed.get(TABLE_NAME), ctx.spec)
+    echo_live_gsi_fields(table, observed.get(TABLE_NAME))
     warnings += replica_recovery_warnings(ctx)
     return Contribution(resources={TABLE_NAME: table}, pending=waiting, warnings=warnings)
 

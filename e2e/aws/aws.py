@@ -13,6 +13,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from e2e import emulator, provider_aws
+from e2e.controlplane import STATE_DIR
 
 # Provider calls that change something in AWS.
 WRITES = ("Create", "Update", "Put", "Tag", "Untag", "Delete", "Register", "Deregister", "Enable")
@@ -73,3 +74,17 @@ class Emulator:
 
     def quiet_window(self) -> float:
         return QUIET_POLLS * POLL_SECONDS * 1.1
+
+
+def provider_updates(resource_name: str) -> int:
+    """How often the provider has run an update of managed resource ``resource_name``.
+
+    Counted from its debug log: an update that changes nothing in AWS makes no write
+    call the emulator could count, but it is still a loop (provider-upjet-aws #1976).
+    """
+    log = STATE_DIR / "logs" / "provider-aws.log"
+    needle = f'"name": "{resource_name}"'
+    with log.open(encoding="utf-8", errors="replace") as lines:
+        return sum(
+            1 for line in lines if "Updating the external resource" in line and needle in line
+        )

@@ -1,0 +1,89 @@
+"""An index AWS has is rendered as the provider refreshes it (render/gsi_echo.py).
+
+Found on the real provider (make e2e-aws): an on-demand table whose GSI was
+rendered with only hashKey, name and projectionType was "updated" by the provider
+about 4 times a second, for ever, because the refreshed index also carries
+keySchema and readCapacity/writeCapacity 0 and the set element's hash differs.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from tests.options_support import creating, render
+
+SPEC: dict[str, Any] = {
+    "billingMode": "PAY_PER_REQUEST",
+    "attributeDefinitions": [
+        {"name": "pk", "type": "S"},
+        {"name": "status", "type": "S"},
+    ],
+    "globalSecondaryIndexes": [
+        {
+            "name": "by-status",
+            "keySchema": [{"attributeName": "status", "keyType": "HASH"}],
+            "projection": {"type": "ALL"},
+        }
+    ],
+}
+
+# What provider-aws v2.5.0 reported for that index against the emulator.
+LIVE_INDEX = {
+    "name": "by-status",
+    "hashKey": "status",
+    "rangeKey": "",
+    "keySchema": [{"attributeName": "status", "keyType": "HASH"}],
+    "projectionType": "ALL",
+    "readCapacity": 0,
+    "writeCapacity": 0,
+}
+
+
+def _live(indexes: list[dict[str, Any]]) -> dict[str, Any]:
+    table = creating(SPEC)
+    tags = table["spec"]["forProvider"].get("tags", {})
+    table["status"] = {
+        "atProvider": {"id": "orders", "globalSecondaryIndex": indexes, "tags": tags},
+        "conditions": [{"type": "Ready", "status": "True", "reason": "Available"}],
+    }
+    return table
+
+
+def _rendered_index(indexes: list[dict[str, Any]]) -> dict[str, Any]:
+    body = render(SPEC, {"table": _live(indexes)}).resources["table"].body
+    (index,) = body["spec"]["forProvider"]["globalSecondaryIndex"]
+    return dict(index)
+
+
+def test_a_live_index_is_rendered_with_the_fields_aws_reports() -> None:
+    index = _rendered_index([LIVE_INDEX])
+    assert index["keySchema"] == LIVE_INDEX["keySchema"]
+    assert (index["readCapacity"], index["writeCapacity"]) == (0, 0)
+    assert index["hashKey"] == "status"
+
+
+@pytest.mark.parametrize(
+    "live",
+    [
+        pytest.param([], id="not-live-yet"),
+        pytest.param(
+            [
+                {
+                    **LIVE_INDEX,
+                    "hashKey": "pk",
+                    "keySchema": [{"attributeName": "pk", "keyType": "HASH"}],
+                }
+            ],
+            id="other-keys",
+        ),
+    ],
+)
+def test_an_index_aws_does_not_have_as_asked_is_rendered_as_asked(
+    live: list[dict[str, Any]],
+) -> None:
+    index = _rendered_index(copy.deepcopy(live))
+    assert "keySchema" not in index
+    assert "readCapacity" not in index and "writeCapacity" not in index
