@@ -76,10 +76,25 @@ def api_imports(files: list[Path], scope: str) -> set[str]:
     return found
 
 
+def resolver_groups(root: Path, scope: str) -> set[str]:
+    """The API groups the references of GROUPS name: their resolvers look the kind up in the
+    scheme by group name (apisresolver.GetManagedResource), not by a Go import, and fail
+    when it is not registered, even with no reference set (a MetricAlarm's SNS topics)."""
+    suffix = r"\.aws\.m\.upbound\.io" if scope == "namespaced" else r"\.aws\.upbound\.io"
+    pattern = re.compile(rf'GetManagedResource\("([a-z0-9]+){suffix}"')
+    found: set[str] = set()
+    for group in GROUPS:
+        for f in (root / "apis" / scope / group).rglob("zz_generated.resolvers.go"):
+            found.update(pattern.findall(f.read_text()))
+    return found
+
+
 def kept_groups(root: Path, scope: str) -> set[str]:
-    """GROUPS, and every API group of `scope` reachable from them or the provider's code."""
+    """GROUPS, the groups their references name, and every API group of `scope` reachable
+    from those or the provider's code by a Go import."""
     seeds = [p for d in ("config", "internal/clients", "internal/apis") for p in (root / d).rglob("*.go")]
-    keep = set(GROUPS) | api_imports([p for p in seeds if not p.name.endswith("_test.go")], scope)
+    keep = set(GROUPS) | resolver_groups(root, scope)
+    keep |= api_imports([p for p in seeds if not p.name.endswith("_test.go")], scope)
     todo = list(keep)
     while todo:
         group = todo.pop()
