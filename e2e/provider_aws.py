@@ -36,6 +36,10 @@ from tests import certs
 
 NAMESPACE = "crossplane-system"
 PROVIDER = "provider-aws"
+# What v2.5.0 users run: the same build without the project's patch to the Terraform
+# fork (make tools-provider-unpatched; docs/e2e.md), chosen with E2E_PROVIDER_BINARY.
+UNPATCHED = "provider-aws-unpatched"
+BINARY_ENV = "E2E_PROVIDER_BINARY"
 CREDENTIALS_SECRET = "aws-credentials"
 PROVIDER_CONFIG = "default"
 CRDS_DIR = ROOT / ".tools" / "share" / "provider-aws-crds"
@@ -125,15 +129,18 @@ def install_crds(state: State, kube: Kube, ca_pem: bytes) -> None:
     kube.run("wait", "--for=condition=Established", "--timeout=60s", "crd", "--all")
 
 
+def binary() -> str:
+    """The provider binary under test, by its name in .tools/bin."""
+    return os.environ.get(BINARY_ENV, PROVIDER)
+
+
 def start_provider(state: State) -> None:
     health = state.ports["provider-health"]
     _started(
         state,
         PROVIDER,
         [
-            # E2E_PROVIDER_BINARY=provider-aws-unpatched runs what v2.5.0 users run
-            # (make tools-provider-unpatched; docs/e2e.md).
-            _binary(os.environ.get("E2E_PROVIDER_BINARY", PROVIDER)),
+            _binary(binary()),
             f"--certs-dir={state.extra['provider-certs']}",
             f"--webhook-port={state.ports['provider-webhook']}",
             f"--metrics-bind-address=127.0.0.1:{state.ports['provider-metrics']}",

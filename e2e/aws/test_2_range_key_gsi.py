@@ -3,14 +3,16 @@
 The Terraform fork v2.5.0 pins reads a missing range key as "" and then fails every
 observe ("all indexes must match a defined attribute. Unmatched indexes: [\\"\\"]"); the
 provider `make tools-provider` builds carries the upstream fix (tools/provider/patches/).
+`make e2e-aws-unpatched` runs this scenario on the build without it, what v2.5.0 users
+run: there the claim never turns Ready, and says why in the provider's own words.
 """
 
 from __future__ import annotations
 
-from e2e import scenario
+from e2e import provider_aws, scenario
 from e2e.aws.aws import Emulator, provider_updates
 from e2e.aws.test_1_minimal import TABLE, WAIT
-from e2e.kube import Kube
+from e2e.kube import Kube, condition, eventually, is_true
 
 NS = "ledger"
 
@@ -36,6 +38,9 @@ def test_a_range_key_and_a_gsi_without_one_go_ready(kube: Kube, aws: Emulator) -
     scenario.apply(kube, claim)
     xr = scenario.xr_name_of_claim(kube, "entries", NS)
     mr = scenario.wait_composed(kube, xr, {"table"})["table"]
+    if provider_aws.binary() == provider_aws.UNPATCHED:
+        _stuck_with_the_providers_message(kube, aws, xr)
+        return
     scenario.wait_ready(kube, TABLE, mr["metadata"]["name"], timeout=WAIT)
     scenario.wait_ready(kube, scenario.CLAIM, "entries", NS, timeout=WAIT)
 
@@ -54,3 +59,18 @@ def test_a_range_key_and_a_gsi_without_one_go_ready(kube: Kube, aws: Emulator) -
     assert aws.provider_writes_while(aws.quiet_window()) == {}
     assert provider_updates(mr["metadata"]["name"]) == updates
     assert scenario.wait_ready(kube, scenario.CLAIM, "entries", NS)
+
+
+def _stuck_with_the_providers_message(kube: Kube, aws: Emulator, xr: str) -> None:
+    """The unpatched provider creates the table, then fails every observe of it."""
+
+    def said() -> dict[str, object] | None:
+        found = condition(kube.get(scenario.CLAIM, "entries", NS), "ResourcesSynced")
+        return found if found and "Unmatched indexes" in str(found.get("message")) else None
+
+    synced = eventually("the provider's error on the claim", said, timeout=WAIT)
+    assert synced["status"] == "False"
+    assert aws.table(xr) is not None
+    claim = kube.get(scenario.CLAIM, "entries", NS)
+    assert not is_true(claim, "Ready")
+    print(f"unpatched provider, the claim's ResourcesSynced: {synced['message']}")

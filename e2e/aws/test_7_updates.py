@@ -63,3 +63,76 @@ def test_tag_deletion_protection_and_ttl_changes_converge(kube: Kube, aws: Emula
     converges(kube, aws, "TTL on", lambda: ttl()["TimeToLiveStatus"] == "ENABLED")
     patch_claim(kube, {"ttl": {"enabled": False}})
     converges(kube, aws, "TTL off", lambda: ttl()["TimeToLiveStatus"] == "DISABLED")
+
+
+def test_on_demand_to_provisioned_and_back_with_an_index_converges(
+    kube: Kube, aws: Emulator
+) -> None:
+    name = "balances"
+    index = {
+        "name": "by-brand",
+        "keySchema": [{"attributeName": "brand", "keyType": "HASH"}],
+        "projection": {"type": "KEYS_ONLY_PROJECTION"},
+    }
+    claim = scenario.claim_of(
+        "minimal/claim.yaml",
+        name,
+        NS,
+        attributeDefinitions=[{"name": "pk", "type": "S"}, {"name": "brand", "type": "S"}],
+        globalSecondaryIndexes=[index],
+    )
+    scenario.apply(kube, claim)
+    xr = scenario.xr_name_of_claim(kube, name, NS)
+    scenario.wait_ready(kube, scenario.CLAIM, name, NS, timeout=WAIT)
+
+    def mode_and_index_capacity() -> tuple[str, int, int]:
+        table = aws.table(xr)
+        assert table is not None
+        (gsi,) = table["GlobalSecondaryIndexes"]
+        capacity = gsi.get("ProvisionedThroughput", {})
+        return (
+            table["BillingModeSummary"]["BillingMode"],
+            capacity.get("ReadCapacityUnits", 0),
+            capacity.get("WriteCapacityUnits", 0),
+        )
+
+    def patch(spec: dict[str, Any]) -> None:
+        kube.run(
+            "patch",
+            scenario.CLAIM,
+            name,
+            "-n",
+            NS,
+            "--type=merge",
+            "-p",
+            json.dumps({"spec": spec}),
+        )
+
+    capacity = {"readCapacityUnits": 10, "writeCapacityUnits": 6}
+    patch(
+        {
+            "billingMode": "PROVISIONED",
+            "provisionedThroughput": capacity,
+            "globalSecondaryIndexes": [index | {"provisionedThroughput": capacity}],
+        }
+    )
+    converges(
+        kube,
+        aws,
+        "PROVISIONED, the index with its capacity",
+        lambda: mode_and_index_capacity() == ("PROVISIONED", 10, 6),
+    )
+    patch(
+        {
+            "billingMode": "PAY_PER_REQUEST",
+            "provisionedThroughput": None,
+            "globalSecondaryIndexes": [index],
+        }
+    )
+    converges(
+        kube,
+        aws,
+        "PAY_PER_REQUEST again",
+        lambda: mode_and_index_capacity()[0] == "PAY_PER_REQUEST",
+    )
+    assert {i["IndexName"] for i in (aws.table(xr) or {})["GlobalSecondaryIndexes"]} == {"by-brand"}
