@@ -48,6 +48,7 @@ from function.render.context import RenderContext
 from function.render.contribution import Contribution
 from function.render.create_source import keep_create_sources
 from function.render.gsi_echo import echo_live_gsi_fields
+from function.render.settle import settle_applied_blocks
 from function.render.insights import insights_contribution
 from function.render.observed import read_observed_table
 from function.render.replicas import (
@@ -158,6 +159,8 @@ def table_contribution(ctx: RenderContext, observed: Mapping[str, Any]) -> Contr
     warnings += hold_table_warm_throughput(table, observed.get(TABLE_NAME))
     warnings += hold_gsi_warm_throughput(table, observed.get(TABLE_NAME), ctx.spec)
     echo_live_gsi_fields(table, observed.get(TABLE_NAME))
+    # What AWS already has, AWS may raise by itself: the provider stops comparing it.
+    settle_applied_blocks(table, observed.get(TABLE_NAME))
     warnings += replica_recovery_warnings(ctx)
     return Contribution(resources={TABLE_NAME: table}, pending=waiting, warnings=warnings)
 

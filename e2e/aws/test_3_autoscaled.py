@@ -124,4 +124,6 @@ def test_an_index_added_under_autoscaling_waits_and_the_claim_is_told(
     table = aws.table(xr)
     assert table is not None
     assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {"by-status", "by_customer"}
-    scenario.wait_ready(kube, scenario.CLAIM, NAME, NS)
+    # Not Ready while something it asks for waits: the new index's Targets, here.
+    events = kube.run("get", "events", "-n", NS, "-o", "json").stdout
+    assert "index-by-region-read-target waits for index 'by-region' to exist" in events

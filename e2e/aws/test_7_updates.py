@@ -21,9 +21,9 @@ def patch_claim(kube: Kube, spec: dict[str, Any]) -> None:
     )
 
 
-def converges(kube: Kube, aws: Emulator, what: str, reached: Any) -> None:
+def converges(kube: Kube, aws: Emulator, what: str, reached: Any, name: str = NAME) -> None:
     eventually(what, reached, timeout=WAIT)
-    scenario.wait_ready(kube, scenario.CLAIM, NAME, NS, timeout=WAIT)
+    scenario.wait_ready(kube, scenario.CLAIM, name, NS, timeout=WAIT)
     assert aws.provider_writes_while(aws.quiet_window()) == {}, what
 
 
@@ -121,6 +121,7 @@ def test_on_demand_to_provisioned_and_back_with_an_index_converges(
         aws,
         "PROVISIONED, the index with its capacity",
         lambda: mode_and_index_capacity() == ("PROVISIONED", 10, 6),
+        name,
     )
     patch(
         {
@@ -134,5 +135,6 @@ def test_on_demand_to_provisioned_and_back_with_an_index_converges(
         aws,
         "PAY_PER_REQUEST again",
         lambda: mode_and_index_capacity()[0] == "PAY_PER_REQUEST",
+        name,
     )
     assert {i["IndexName"] for i in (aws.table(xr) or {})["GlobalSecondaryIndexes"]} == {"by-brand"}
