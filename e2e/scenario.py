@@ -143,6 +143,12 @@ def wait_ready(
     )
 
 
+def event_messages(kube: Kube, namespace: str) -> str:
+    """Every event's message in ``namespace``, one per line (the JSON escapes ``>``)."""
+    events = json.loads(kube.run("get", "events", "-n", namespace, "-o", "json").stdout)
+    return "\n".join(str(e.get("message", "")) for e in events.get("items", []))
+
+
 def delete(kube: Kube, kind: str, name: str, namespace: str | None = None) -> None:
     args = ["delete", kind, name, "--wait=false", "--ignore-not-found"]
     kube.run(*(args + (["-n", namespace] if namespace else [])))

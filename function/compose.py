@@ -42,13 +42,13 @@ from function.api.tenancy import (
 from function.api.validation import check_table_name, validate_spec, violation
 from function.render.access_policies import access_outputs, access_policies_contribution
 from function.render.alarms import alarms_contribution
+from function.render.apply import keep_init_provider_objects
 from function.render.autoscaling import autoscaling_contribution
 from function.render.composite import Composite, read_composite
 from function.render.context import RenderContext
 from function.render.contribution import Contribution
 from function.render.create_source import keep_create_sources
 from function.render.gsi_echo import echo_live_gsi_fields
-from function.render.settle import settle_applied_blocks
 from function.render.insights import insights_contribution
 from function.render.observed import read_observed_table
 from function.render.replicas import (
@@ -57,6 +57,7 @@ from function.render.replicas import (
     replica_recovery_warnings,
 )
 from function.render.resource_policy import resource_policy_contribution, table_arn
+from function.render.settle import settle_applied_blocks
 from function.render.status import connection_details, not_synced, ready_in, table_outputs
 from function.render.table import TABLE_NAME, render_table
 from function.render.throughput import hold_gsi_warm_throughput, hold_table_warm_throughput
@@ -409,6 +410,7 @@ def compose(request: Request) -> Outcome:
             outcome.resources[name] = Composed(body, ready=ready_in(observed, name))
         outcome.results.extend(Result("Warning", w) for w in part.warnings)
         pending.extend(part.pending)
+    keep_init_provider_objects({n: c.body for n, c in outcome.resources.items()}, observed)
     _mark_owned(outcome, composite, wanted, observing)
     if not observing and not guard_table(outcome, existing, ctx, observed_table):
         # Only the results: the servicer passes the request's desired state through.

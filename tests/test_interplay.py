@@ -82,7 +82,12 @@ def _warm(read: int, write: int) -> dict[str, int]:
 
 
 def _gsi(rendered: Rendered, name: str) -> dict[str, Any]:
-    return next(g for g in rendered.fp("table")["globalSecondaryIndex"] if g["name"] == name)
+    """The index as rendered: in forProvider, or in initProvider once AWS has the list."""
+    spec = rendered.resources["table"]["spec"]
+    (where,) = [
+        w for w in ("forProvider", "initProvider") if "globalSecondaryIndex" in spec.get(w, {})
+    ]
+    return next(g for g in spec[where]["globalSecondaryIndex"] if g["name"] == name)
 
 
 @pytest.mark.parametrize(

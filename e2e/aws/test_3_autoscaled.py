@@ -116,7 +116,7 @@ def test_an_index_added_under_autoscaling_waits_and_the_claim_is_told(
     )
 
     def told() -> bool:
-        events = kube.run("get", "events", "-n", NS, "-o", "json").stdout
+        events = scenario.event_messages(kube, NS)
         return "adding index 'by-region' is not applied while GSIs are autoscaled" in events
 
     eventually("a Warning that the new index waits", told, timeout=WAIT)
@@ -125,5 +125,5 @@ def test_an_index_added_under_autoscaling_waits_and_the_claim_is_told(
     assert table is not None
     assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {"by-status", "by_customer"}
     # Not Ready while something it asks for waits: the new index's Targets, here.
-    events = kube.run("get", "events", "-n", NS, "-o", "json").stdout
+    events = scenario.event_messages(kube, NS)
     assert "index-by-region-read-target waits for index 'by-region' to exist" in events

@@ -1,8 +1,8 @@
 """The provider-interplay answers, where the emulator can show them on the real provider.
 
-- An index's warm throughput that AWS raises by itself (with traffic) is kept: the
-  provider's ``updateDiffGSI`` deletes and rebuilds an index whose warm throughput it is
-  asked to lower.
+- Warm throughput that AWS raises by itself (with traffic) is kept, the table's and an
+  index's: the provider's ``updateDiffGSI`` deletes and rebuilds an index whose warm
+  throughput it is asked to lower, and a table's lower one forces a new resource.
 - A scheduled dimension's ``maxCapacity`` change is not applied (its bounds live in
   ``initProvider``, which upjet ignores after the Target is registered), and the claim
   is told so.
@@ -23,10 +23,6 @@ from e2e.kube import Kube, eventually
 NS = "analytics"
 
 
-def _events(kube: Kube, namespace: str) -> str:
-    return str(kube.run("get", "events", "-n", namespace, "-o", "json").stdout)
-
-
 def _index(aws: Emulator, table: str, name: str) -> dict[str, Any]:
     found = aws.table(table)
     assert found is not None
@@ -42,6 +38,7 @@ def test_an_index_warm_throughput_aws_raised_is_kept_and_the_index_not_rebuilt(
         "events",
         NS,
         attributeDefinitions=[{"name": "pk", "type": "S"}, {"name": "customer", "type": "S"}],
+        warmThroughput={"readUnitsPerSecond": 13000, "writeUnitsPerSecond": 4500},
         globalSecondaryIndexes=[
             {
                 "name": "by-customer",
@@ -58,9 +55,13 @@ def test_an_index_warm_throughput_aws_raised_is_kept_and_the_index_not_rebuilt(
     warm = _index(aws, xr, "by-customer")["WarmThroughput"]
     assert (warm["ReadUnitsPerSecond"], warm["WriteUnitsPerSecond"]) == (15000, 5000)
 
-    # What AWS does as an index's traffic grows: more warm throughput, no edit anywhere.
+    # What AWS does as traffic grows: more warm throughput, no edit anywhere.
     before = aws.provider_calls()
-    aws.client("dynamodb").update_table(
+    ddb = aws.client("dynamodb")
+    ddb.update_table(
+        TableName=xr, WarmThroughput={"ReadUnitsPerSecond": 20000, "WriteUnitsPerSecond": 6000}
+    )
+    ddb.update_table(
         TableName=xr,
         GlobalSecondaryIndexUpdates=[
             {
@@ -84,9 +85,11 @@ def test_an_index_warm_throughput_aws_raised_is_kept_and_the_index_not_rebuilt(
     # and no UpdateTable at all since AWS raised it.
     warm = _index(aws, xr, "by-customer")["WarmThroughput"]
     assert (warm["ReadUnitsPerSecond"], warm["WriteUnitsPerSecond"]) == (20000, 5000)
+    warm = (aws.table(xr) or {})["WarmThroughput"]
+    assert (warm["ReadUnitsPerSecond"], warm["WriteUnitsPerSecond"]) == (20000, 6000)
     writes = {c: n for c, n in (aws.provider_calls() - before).items() if c[1] == "UpdateTable"}
     assert writes == {}
-    assert "keeping AWS's (readUnitsPerSecond 15000 -> 20000)" in _events(kube, NS)
+    assert "keeping AWS's (readUnitsPerSecond 15000 -> 20000)" in scenario.event_messages(kube, NS)
     scenario.wait_ready(kube, scenario.CLAIM, "events", NS)
 
 
@@ -118,7 +121,7 @@ def test_a_scheduled_dimensions_max_capacity_change_is_not_applied_and_the_claim
     )
     eventually(
         "a Warning that the new maxCapacity is not applied",
-        lambda: "keeps maxCapacity 400 in AWS, not 600" in _events(kube, ns),
+        lambda: "keeps maxCapacity 400 in AWS, not 600" in scenario.event_messages(kube, ns),
         timeout=WAIT,
     )
     assert aws.provider_writes_while(aws.quiet_window()) == {}
