@@ -426,6 +426,13 @@ def test_botocore_round_trips_each_alarm_call_in_cbor(
     assert {u.removeprefix(prefix) for u in sent} == set(emulator.CBOR_OPERATIONS)
 
 
+def test_the_cbor_front_refuses_a_shape_it_has_no_encoding_for() -> None:
+    model = botocore.session.get_session().get_service_model("cloudwatch")
+    image = model.operation_model("GetMetricWidgetImage").output_shape  # a blob
+    with pytest.raises(ValueError, match="cannot encode a blob shape"):
+        emulator._cbor_value({"MetricWidgetImage": "aW1hZ2U="}, image)
+
+
 def test_the_harness_boto3_still_speaks_json_to_cloudwatch(url: str) -> None:
     cw = client(url, "cloudwatch")
     sent: list[dict[str, Any]] = []
