@@ -271,11 +271,12 @@ CBOR_OPERATIONS = (
     "UntagResource",
 )
 SMITHY_PROTOCOL = "rpc-v2-cbor"
-# CloudWatch's Smithy service shape is com.amazonaws.cloudwatch#GraniteServiceVersion20100801:
-# the path names it (``/service/<name>/operation/<operation>``) and errors' ``__type``
-# carries the namespace.
+# CloudWatch's Smithy service shape is com.amazonaws.cloudwatch#GraniteServiceVersion20100801
+# (botocore's targetPrefix): requests name it in their path, errors' ``__type`` carries
+# the namespace.
 CBOR_NAMESPACE = "com.amazonaws.cloudwatch"
-_CBOR_PATH = re.compile(r"/service/(?P<service>[^/]+)/operation/(?P<operation>[^/]+)$")
+CBOR_SERVICE = "GraniteServiceVersion20100801"
+_CBOR_PATH = re.compile(rf"/service/{CBOR_SERVICE}/operation/(?P<operation>[^/]+)$")
 
 
 @functools.cache
@@ -315,11 +316,12 @@ class CborFront:
     """WSGI middleware: serves CloudWatch's Smithy RPC v2 CBOR requests through moto.
 
     A request ``POST .../service/GraniteServiceVersion20100801/operation/<Operation>``
-    with ``smithy-protocol: rpc-v2-cbor`` reaches moto as the awsJson1_0 request of
-    the same operation (``X-Amz-Target``), and moto's answer goes back in CBOR: the
-    operation's output shape (no body when it has none), or an error map with the
-    error's absolute shape id in ``__type``; ``x-amzn-query-error`` is kept (the Go
-    SDK sends ``X-Amzn-Query-Mode``). Everything else passes through untouched.
+    with ``smithy-protocol: rpc-v2-cbor`` (as aws-sdk-go-v2 and botocore send it)
+    reaches moto as the awsJson1_0 request of the same operation (``X-Amz-Target``),
+    and moto's answer goes back in CBOR: the operation's output shape (no body when it
+    has none), or an error map with the error's absolute shape id in ``__type``;
+    ``x-amzn-query-error`` is kept (the Go SDK sends ``X-Amzn-Query-Mode``).
+    Everything else passes through untouched.
     """
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
@@ -329,16 +331,7 @@ class CborFront:
         match = _CBOR_PATH.search(str(environ.get("PATH_INFO", "")))
         if environ.get("HTTP_SMITHY_PROTOCOL") != SMITHY_PROTOCOL or not match:
             return self.app(environ, start_response)
-        model = _cloudwatch_model()
-        prefix = model.metadata["targetPrefix"]
-        service, operation = match["service"], match["operation"]
-        if service not in (prefix, f"{CBOR_NAMESPACE}.{prefix}"):
-            return self._error(
-                start_response,
-                "404 Not Found",
-                "UnknownOperationException",
-                f"no Smithy RPC v2 CBOR service {service} here",
-            )
+        model, operation = _cloudwatch_model(), match["operation"]
         if operation not in CBOR_OPERATIONS:
             return self._error(
                 start_response,
@@ -371,7 +364,7 @@ class CborFront:
                 "PATH_INFO": "/",
                 "CONTENT_TYPE": f"application/x-amz-json-{model.metadata['jsonVersion']}",
                 "CONTENT_LENGTH": str(len(payload)),
-                "HTTP_X_AMZ_TARGET": f"{prefix}.{operation}",
+                "HTTP_X_AMZ_TARGET": f"{CBOR_SERVICE}.{operation}",
                 "wsgi.input": io.BytesIO(payload),
             }
         )
