@@ -294,12 +294,13 @@ ALARM: dict[str, Any] = {
 }
 
 
-def go_sdk_call(url: str, operation: str, params: dict[str, Any]) -> tuple[int, Any, bytes]:
+def go_sdk_call(url: str, operation: str, params: Any) -> tuple[int, Any, bytes]:
     """Call CloudWatch as aws-sdk-go-v2 (service/cloudwatch v1.55.0) does: its path and
     headers, a CBOR map body (floats as doubles), SigV4 with the provider's key.
+    ``params`` as bytes are sent as they are.
 
     Returns the status, the headers and the raw CBOR body."""
-    body = cbor2.dumps(params)
+    body = params if isinstance(params, bytes) else cbor2.dumps(params)
     request = AWSRequest(
         method="POST",
         url=f"{url}/service/GraniteServiceVersion20100801/operation/{operation}",
@@ -376,6 +377,31 @@ def test_cloudwatch_in_cbor_refuses_a_call_it_does_not_serve(url: str) -> None:
     assert (status, headers["smithy-protocol"]) == (404, "rpc-v2-cbor")
     assert error["__type"] == "com.amazonaws.cloudwatch#UnknownOperationException"
     assert "CBOR_OPERATIONS" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "message"),
+    [
+        (b"\xa1", 400, "SerializationException", "premature end of stream"),
+        (cbor2.dumps(["not", "a", "map"]), 400, "SerializationException", "not a map"),
+        # moto's own failure (its parser iterates TagKeys), said in CBOR, not a 500 page.
+        (
+            cbor2.dumps({"ResourceARN": "arn:aws:cloudwatch:us-east-1:0:alarm:a", "TagKeys": 5}),
+            500,
+            "InternalFailure",
+            "not iterable",
+        ),
+    ],
+    ids=["truncated", "not-a-map", "moto-fails"],
+)
+def test_cloudwatch_in_cbor_says_what_went_wrong_in_cbor(
+    url: str, body: bytes, status: int, code: str, message: str
+) -> None:
+    got, headers, answer = go_sdk_call(url, "UntagResource", body)
+    error = cbor2.loads(answer)
+    assert (got, headers["smithy-protocol"]) == (status, "rpc-v2-cbor")
+    assert error["__type"] == f"com.amazonaws.cloudwatch#{code}"
+    assert message in error["message"]
 
 
 @pytest.fixture
