@@ -10,6 +10,11 @@ scalable target moto keeps) and in the response shape of botocore's service mode
 itself is changed, and ``extend`` refuses to run once moto implements one of them
 itself (then this extension goes). docs/e2e.md lists every extended call.
 
+The provider's AWS SDK for Go speaks the Smithy RPC v2 CBOR protocol to CloudWatch,
+which moto does not: ``CborFront`` takes those requests (``CBOR_OPERATIONS``), hands
+each to moto's own CloudWatch handler as the JSON protocol request botocore would
+send, and encodes moto's answer in CBOR with the shapes of botocore's service model.
+
 Every call is counted per access key, service and action (``GET /_e2e/calls``), so
 a scenario can tell the provider's calls (its Secret's key) from the harness's
 own and assert, say, that the provider made no UpdateTable over several polls.
@@ -18,6 +23,7 @@ own and assert, say, that the provider made no UpdateTable over several polls.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import json
 import os
@@ -25,6 +31,7 @@ import re
 import signal
 import sys
 import threading
+import traceback
 import urllib.parse
 import weakref
 from collections import Counter
@@ -34,11 +41,15 @@ from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
+import botocore.session
+import cbor2
+from botocore.utils import parse_timestamp
 from moto.applicationautoscaling.exceptions import AWSValidationException
 from moto.applicationautoscaling.models import FakeScalableTarget, applicationautoscaling_backends
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
+from moto.core.serialize import SERIALIZERS
 from moto.dynamodb.exceptions import MockValidationException, ResourceNotFoundException
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
@@ -247,6 +258,188 @@ def _keeps_tags_on_create(
     return register_scalable_target
 
 
+# --- CloudWatch: the Smithy RPC v2 CBOR front ---------------------------------------
+
+# The CloudWatch calls the provider makes for a MetricAlarm (the Terraform fork's
+# metric_alarm.go and tags_gen.go), served in CBOR; any other answers an error that
+# names this tuple.
+CBOR_OPERATIONS = (
+    "PutMetricAlarm",
+    "DescribeAlarms",
+    "DeleteAlarms",
+    "ListTagsForResource",
+    "TagResource",
+    "UntagResource",
+)
+SMITHY_PROTOCOL = "rpc-v2-cbor"
+# CloudWatch's Smithy service shape is com.amazonaws.cloudwatch#GraniteServiceVersion20100801
+# (botocore's targetPrefix): requests name it in their path, errors' ``__type`` carries
+# the namespace.
+CBOR_NAMESPACE = "com.amazonaws.cloudwatch"
+CBOR_SERVICE = "GraniteServiceVersion20100801"
+_CBOR_PATH = re.compile(rf"/service/{CBOR_SERVICE}/operation/(?P<operation>[^/]+)$")
+
+
+@functools.cache
+def _cloudwatch_model() -> Any:
+    return botocore.session.get_session().get_service_model("cloudwatch")
+
+
+# The kinds of shape the answers of CBOR_OPERATIONS hold besides structures, lists and
+# timestamps: CBOR carries them as JSON does.
+_PLAIN_SHAPES = ("string", "boolean", "integer", "long", "double")
+
+
+def _cbor_value(value: Any, shape: Any) -> Any:
+    """moto's JSON protocol answer as RPC v2 CBOR carries it, by its botocore shape:
+    a structure's members (nothing else), timestamps as tag 1 over epoch seconds."""
+    kind = shape.type_name
+    if kind == "structure":
+        return {k: _cbor_value(v, shape.members[k]) for k, v in value.items() if k in shape.members}
+    if kind == "list":
+        return [_cbor_value(v, shape.member) for v in value]
+    if kind == "timestamp":
+        return cbor2.CBORTag(1, round(parse_timestamp(value).timestamp(), 3))
+    if kind in _PLAIN_SHAPES:
+        return value
+    # A blob (bytes, not base64) or a map would need its own case: none is served yet.
+    raise ValueError(f"the CBOR front cannot encode a {kind} shape ({shape.name})")
+
+
+@dataclass
+class _Answer:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class CborFront:
+    """WSGI middleware: serves CloudWatch's Smithy RPC v2 CBOR requests through moto.
+
+    A request ``POST .../service/GraniteServiceVersion20100801/operation/<Operation>``
+    with ``smithy-protocol: rpc-v2-cbor`` (as aws-sdk-go-v2 and botocore send it)
+    reaches moto as the awsJson1_0 request of the same operation (``X-Amz-Target``),
+    and moto's answer goes back in CBOR: the operation's output shape (no body when it
+    has none), or an error map with the error's absolute shape id in ``__type``;
+    ``x-amzn-query-error`` is kept (the Go SDK sends ``X-Amzn-Query-Mode``).
+    Everything else passes through untouched.
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        match = _CBOR_PATH.search(str(environ.get("PATH_INFO", "")))
+        if environ.get("HTTP_SMITHY_PROTOCOL") != SMITHY_PROTOCOL or not match:
+            return self.app(environ, start_response)
+        model, operation = _cloudwatch_model(), match["operation"]
+        if operation not in CBOR_OPERATIONS:
+            return self._error(
+                start_response,
+                "404 Not Found",
+                "UnknownOperationException",
+                f"the emulator serves CloudWatch {operation} in CBOR only once it is in "
+                "CBOR_OPERATIONS (e2e/emulator.py)",
+            )
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        # The served calls' inputs hold strings, numbers, booleans, lists and maps only,
+        # which JSON carries as CBOR does (no timestamps, no blobs).
+        try:
+            params = cbor2.loads(body) if body else {}
+            payload = json.dumps(params).encode()
+        except (cbor2.CBORDecodeError, TypeError, ValueError) as exc:
+            return self._error(
+                start_response,
+                "400 Bad Request",
+                "SerializationException",
+                f"cannot read the CBOR body as the JSON protocol's: {exc}",
+            )
+        if not isinstance(params, dict):
+            return self._error(
+                start_response, "400 Bad Request", "SerializationException", "the body is not a map"
+            )
+        inner = dict(environ)
+        inner.update(
+            {
+                "PATH_INFO": "/",
+                "CONTENT_TYPE": f"application/x-amz-json-{model.metadata['jsonVersion']}",
+                "CONTENT_LENGTH": str(len(payload)),
+                "HTTP_X_AMZ_TARGET": f"{CBOR_SERVICE}.{operation}",
+                "wsgi.input": io.BytesIO(payload),
+            }
+        )
+        try:
+            answer = self._call(inner)
+            return self._encode(start_response, model.operation_model(operation), answer)
+        except Exception as exc:  # moto failed, or answered what the front cannot encode
+            traceback.print_exc()  # to the emulator's log
+            return self._error(
+                start_response, "500 Internal Server Error", "InternalFailure", repr(exc)
+            )
+
+    def _call(self, environ: dict[str, Any]) -> _Answer:
+        started: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            started.append((status, headers))
+            return lambda data: None
+
+        chunks = self.app(environ, start)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if close := getattr(chunks, "close", None):
+                close()
+        status, headers = started[-1]
+        return _Answer(status, headers, body)
+
+    def _encode(self, start_response: Callable[..., Any], operation: Any, answer: _Answer) -> Any:
+        decoded = json.loads(answer.body) if answer.body else {}
+        kept = [
+            (name, value)
+            for name, value in answer.headers
+            if name.lower() in ("x-amzn-requestid", "x-amzn-query-error")
+        ]
+        if answer.status.startswith("200"):
+            if operation.output_shape is None:
+                return self._respond(start_response, answer.status, kept, None)
+            content = _cbor_value(decoded, operation.output_shape)
+            return self._respond(start_response, answer.status, kept, content)
+        code = str(decoded.get("__type", "")).rsplit("#", 1)[-1]
+        shape = next((s for s in operation.error_shapes if s.name == code), None)
+        error: dict[str, Any] = _cbor_value(decoded, shape) if shape is not None else {}
+        if code:
+            error["__type"] = f"{CBOR_NAMESPACE}#{code}"
+        if message := decoded.get("message") or decoded.get("Message"):
+            # The protocol's ``message``, and CloudWatch's own member (the Go SDK reads
+            # both: the first for any error, the second into a modeled one).
+            error["message"] = error["Message"] = message
+        return self._respond(start_response, answer.status, kept, error)
+
+    def _error(
+        self, start_response: Callable[..., Any], status: str, code: str, message: str
+    ) -> Any:
+        error = {"__type": f"{CBOR_NAMESPACE}#{code}", "message": message}
+        return self._respond(start_response, status, [], error)
+
+    @staticmethod
+    def _respond(
+        start_response: Callable[..., Any],
+        status: str,
+        headers: list[tuple[str, str]],
+        content: dict[str, Any] | None,
+    ) -> list[bytes]:
+        headers = [*headers, ("smithy-protocol", SMITHY_PROTOCOL)]
+        body = b""
+        if content is not None:
+            body = cbor2.dumps(content)
+            headers.append(("Content-Type", "application/cbor"))
+        headers.append(("Content-Length", str(len(body))))
+        start_response(status, headers)
+        return [body]
+
+
 # --- installing the extension -----------------------------------------------------
 
 _ADDED: dict[type[Any], dict[str, Callable[..., Any]]] = {
@@ -269,8 +462,13 @@ _lock = threading.Lock()
 
 
 def extend() -> None:
-    """Add the ``EXTENDED`` calls to moto (once); refuse if moto has any of them."""
+    """Add the ``EXTENDED`` calls to moto (once); refuse if moto has any of them, or
+    answers Smithy RPC v2 CBOR itself (then ``CborFront`` goes)."""
     with _lock:
+        if "smithy-rpc-v2-cbor" in SERIALIZERS:
+            raise RuntimeError(
+                "moto now answers Smithy RPC v2 CBOR: drop CborFront from e2e/emulator.py"
+            )
         for cls, methods in _ADDED.items():
             for name, method in methods.items():
                 current = getattr(cls, name, None)
@@ -342,7 +540,7 @@ def serve(port: int) -> None:
     """Serve the extended moto on HOST:port until SIGTERM or SIGINT."""
     os.environ["MOTO_ACCOUNT_ID"] = ACCOUNT
     extend()
-    app = CallCounter(DomainDispatcherApplication(create_backend_app))
+    app = CallCounter(CborFront(DomainDispatcherApplication(create_backend_app)))
     server = make_server(HOST, port, app, threaded=True, request_handler=MotoRequestHandler)
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -350,7 +548,11 @@ def serve(port: int) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"moto (extended: {len(EXTENDED)} calls) on http://{HOST}:{port}", flush=True)
+    print(
+        f"moto (extended: {len(EXTENDED)} calls; CloudWatch in CBOR: "
+        f"{len(CBOR_OPERATIONS)} calls) on http://{HOST}:{port}",
+        flush=True,
+    )
     server.serve_forever()
 
 
