@@ -448,9 +448,9 @@ def test_turning_autoscaling_off_removes_targets_and_policies_and_restores_capac
     outcome = _run(xr, observed)
     assert set(outcome.resources) == {"table"}
     table = _table(outcome)["spec"]
-    # Nothing is handed over any more: an empty object stays for server-side apply
-    # (render/apply.py).
-    assert table["initProvider"] == {}
+    # Nothing is handed over any more: only a copy that keeps the object from
+    # server-side apply's null (render/apply.py).
+    assert table["initProvider"] == {"billingMode": table["forProvider"]["billingMode"]}
     assert (table["forProvider"]["readCapacity"], table["forProvider"]["writeCapacity"]) == (10, 5)
     assert [
         (g["name"], g["readCapacity"], g["writeCapacity"])

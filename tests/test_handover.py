@@ -42,8 +42,9 @@ def test_switch_to_provisioned_keeps_capacity_in_for_provider_and_holds_targets(
     on_demand = _ready(_table(_run(xr)), **_aws_table(xr, "PAY_PER_REQUEST"))
     outcome = _run(xr, {"table": on_demand})
     spec = _table(outcome)["spec"]
-    # Nothing handed over: an empty object stays for server-side apply (render/apply.py).
-    assert spec["initProvider"] == {}
+    # Nothing handed over: only a copy that keeps the object from server-side apply's
+    # null (render/apply.py).
+    assert spec["initProvider"] == {"billingMode": "PROVISIONED"}
     fp = spec["forProvider"]
     assert (fp["billingMode"], fp["readCapacity"], fp["writeCapacity"]) == ("PROVISIONED", 10, 5)
     assert [
