@@ -151,8 +151,11 @@ def believed_resources(
     """The observed resources the function may believe, and a Warning for each of the rest."""
     believed: set[str] = set()
     warnings = []
+    # A lazy view can give only what decides (serve/structs.py): the rest of each
+    # resource stays unconverted until the core reads it.
+    header = getattr(observed, "header", None)
     for name in observed:
-        resource = observed[name]
+        resource = header(name) if callable(header) else observed[name]
         if _is_ours(name, resource, composite):
             believed.add(name)
         else:

@@ -186,6 +186,34 @@ class LazyResources(Mapping[str, Any]):
             self._cache[name] = struct_to_dict(self._resources[name].resource, UNREAD_METADATA)
         return self._cache[name]
 
+    def header(self, name: str) -> dict[str, Any]:
+        """apiVersion, kind, metadata and spec.managementPolicies: what says whose it is.
+
+        Deciding whether to believe an observed resource (safety/provenance.py)
+        needs only these; converting all of it costs more than the rest of a
+        fresh request's reads (docs/performance.md).
+        """
+        if name in self._cache:
+            return dict(self._cache[name])
+        fields = self._resources[name].resource.fields
+        out: dict[str, Any] = {}
+        for key in ("apiVersion", "kind"):
+            if key in fields:
+                out[key] = _value(fields[key])
+        if "metadata" in fields:
+            out["metadata"] = (
+                struct_to_dict(fields["metadata"].struct_value, UNREAD_METADATA["metadata"])
+                if fields["metadata"].WhichOneof("kind") == "struct_value"
+                else _value(fields["metadata"])
+            )
+        spec = fields.get("spec")
+        if spec is not None and spec.WhichOneof("kind") == "struct_value":
+            policies = spec.struct_value.fields.get("managementPolicies")
+            out["spec"] = {} if policies is None else {"managementPolicies": _value(policies)}
+        elif spec is not None:
+            out["spec"] = _value(spec)
+        return out
+
     def ready(self, name: str) -> bool:
         """Whether the resource is Ready, converting only its conditions."""
         if name not in self._ready:
