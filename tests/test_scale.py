@@ -19,7 +19,8 @@ from e2e.scale import mix, summary
 from e2e.scale.standin import action, status_patch
 from function import offline
 from function.serve.servicer import FunctionRunner
-from tests.support import EXAMPLES
+from function.serve.structs import struct_to_dict
+from tests.support import EXAMPLES, crossplane_documents, with_uid
 
 COMPOSITION_INPUT = yaml.safe_load((EXAMPLES / "composition.yaml").read_text())["spec"]["pipeline"][
     0
@@ -123,6 +124,46 @@ def test_a_resource_being_deleted_is_left_alone() -> None:
     assert action(mr) is None
 
 
+def _converged_in(claim: dict[str, Any], rounds: int = 12) -> int | None:
+    """Reconciles until the composite is Ready, the stand-in answering each desired resource
+    as it does on the control plane; None when it never is."""
+    xr = with_uid(offline.composite_of(copy.deepcopy(claim)))
+    observed: dict[str, dict[str, Any]] = {}
+    for round_ in range(1, rounds + 1):
+        composite, docs = crossplane_documents(xr, observed.values())
+        rsp = offline.render(offline.build_request(composite, docs, fn_input=COMPOSITION_INPUT))
+        assert not [r.message for r in rsp.results if r.severity == fnv1.SEVERITY_FATAL]
+        desired = rsp.desired.resources
+        if rsp.desired.composite.ready != fnv1.READY_FALSE and all(
+            r.ready == fnv1.READY_TRUE for r in desired.values()
+        ):
+            return round_
+        now = {}
+        for name, resource in desired.items():
+            body = struct_to_dict(resource.resource)
+            before = observed.get(name)
+            same = before is not None and before["spec"] == body["spec"]
+            generation = before["metadata"]["generation"] + (0 if same else 1) if before else 1
+            meta = body.setdefault("metadata", {})
+            meta.update(name=f"{xr['metadata']['name']}-{name}", generation=generation)
+            meta.setdefault("annotations", {})[offline.RESOURCE_NAME_ANNOTATION] = name
+            mr = {**body, "status": before.get("status", {})} if before else body
+            if (what := action(mr)) is not None:
+                mr = _patched(mr, status_patch(mr, what))
+            now[name] = mr
+        observed = now
+    return None
+
+
+@pytest.mark.parametrize("example", [name for name, _, _ in mix.MIX])
+def test_every_claim_of_the_mix_turns_ready_with_the_stand_in(example: str) -> None:
+    """What the scale run waits for: a claim the stand-in cannot make Ready would hang it."""
+    claim = next(
+        c for c in mix.claims(len(mix.pattern())) if c["metadata"]["name"].startswith(example + "-")
+    )
+    assert _converged_in(claim) is not None
+
+
 # -- the metered server ----------------------------------------------------------------------
 
 
@@ -184,10 +225,9 @@ def test_the_restart_gap_is_from_the_last_answer_to_the_first_new_call() -> None
     assert summary.restart_gap(calls[:2], 20.0, 31.0).seconds() is None
 
 
-def test_longest_pause_counts_the_edges() -> None:
-    assert summary.longest_pause([12.0, 13.0, 30.0, 99.0], 10.0, 40.0) == 17.0
-    assert summary.longest_pause([], 10.0, 40.0) == 30.0
-    assert summary.longest_pause([11.0, 39.0], 10.0, 40.0) == 28.0
+def test_first_ready_after_a_moment() -> None:
+    assert summary.first_after([12.0, 30.0, 25.0, 99.0], 20.0) == 5.0
+    assert summary.first_after([12.0], 20.0) is None
 
 
 def _sample(name: str, value: float, function: str = "fn", **labels: str) -> str:

@@ -52,7 +52,8 @@ def text(result: dict[str, Any]) -> str:
             f" {restart['stop_seconds']:.1f}s, serving again after {restart['down_seconds']:.1f}s;"
             f" no call answered for {_s(restart['no_call_seconds'])} (first call"
             f" {_s(restart['first_call_after_listening_s'])} after it listened);"
-            f" no claim turned Ready for {_s(restart['no_claim_ready_seconds'])}"
+            f" the first claim Ready after the stop came {_s(restart['first_ready_after_stop_s'])}"
+            " after it"
         )
     lines.append(
         "  function peak RSS (VmHWM): "

@@ -50,6 +50,7 @@ class Marks:
     gone: float | None = None  # ... and gone
     listening: float | None = None  # serving again
     all_ready: float | None = None
+    timed_out: float | None = None
     end: float = 0.0
     cpu: dict[str, dict[str, float]] = field(default_factory=dict)
     metrics: dict[str, summary.FunctionMetrics] = field(default_factory=dict)
@@ -102,6 +103,8 @@ def converge(opts: Options, state: State, marks: Marks, sampler: Sampler, tracke
         now = time.time()
         if now > deadline:
             print(f"e2e-scale: timed out with {ready}/{opts.claims} Ready", flush=True)
+            marks.timed_out = now
+            _mark("ready", marks, sampler, state)
             return
         if now - last_print >= 15:
             print(
@@ -175,7 +178,7 @@ def figures(
 ) -> dict[str, Any]:
     """Everything the run measured, as plain data (printed by report.py)."""
     n = opts.claims
-    end_converge = marks.all_ready or marks.end
+    end_converge = marks.all_ready or marks.timed_out or marks.end
     phases: dict[str, Any] = {}
     for phase, (t0, t1, a, b) in {
         "converge": (marks.applying, end_converge, "start", "ready"),
@@ -217,9 +220,7 @@ def figures(
             "first_call_after_listening_s": (
                 gap.first_after - marks.listening if gap.first_after is not None else None
             ),
-            "no_claim_ready_seconds": summary.longest_pause(
-                ready_at.values(), marks.stopped, end_converge
-            ),
+            "first_ready_after_stop_s": summary.first_after(ready_at.values(), marks.stopped),
         }
     return {
         "claims": n,

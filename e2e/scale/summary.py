@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import Counter
@@ -59,10 +58,10 @@ def time_to(ready_at: Iterable[float], start: float, total: int, fraction: float
     return times[needed - 1] - start if len(times) >= needed else None
 
 
-def longest_pause(times: Iterable[float], start: float, end: float) -> float:
-    """The longest stretch within [start, end] with none of ``times`` in it."""
-    points = [start, *sorted(t for t in times if start < t < end), end]
-    return max(b - a for a, b in itertools.pairwise(points))
+def first_after(times: Iterable[float], start: float) -> float | None:
+    """Seconds from ``start`` to the first of ``times`` after it, or None."""
+    later = [t for t in times if t > start]
+    return min(later) - start if later else None
 
 
 @dataclass(frozen=True)
