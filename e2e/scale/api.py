@@ -11,7 +11,8 @@ import http.client
 import json
 import ssl
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from e2e import controlplane
@@ -122,3 +123,27 @@ class Api:
                         return
                 finally:
                     conn.close()
+
+
+def keep_watching(
+    api: Api,
+    path: str,
+    stop: threading.Event,
+    handle: Callable[[str, dict[str, Any]], None],
+    errors: list[str],
+) -> None:
+    """``api.watch(path)`` into ``handle`` until ``stop``, started again after any failure.
+
+    A loaded API server times requests out or refuses them; a watcher that died
+    then would leave every later object unanswered, so each failure is recorded
+    (and printed once), and the watch lists again a second later.
+    """
+    while not stop.is_set():
+        try:
+            for kind, obj in api.watch(path, stop):
+                handle(kind, obj)
+        except Exception as exc:  # recorded; the watch starts again
+            if not errors:
+                print(f"e2e-scale: watch {path} failed, starting it again: {exc!r}", flush=True)
+            errors.append(f"watch {path}: {exc!r}")
+            time.sleep(1)

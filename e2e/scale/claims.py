@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from e2e.kube import condition, is_true
-from e2e.scale.api import Api
+from e2e.scale.api import Api, keep_watching
 
 GROUP = "aws.project-planton.org"
 PATH = f"/apis/{GROUP}/v1/awsdynamodbs"
@@ -38,18 +38,17 @@ class Tracker:
         self.thread.start()
 
     def _watch(self) -> None:
-        try:
-            for kind, claim in self.api.watch(PATH, self.stop):
-                now = time.time()
-                with self.lock:
-                    if kind == "DELETED":
-                        self.latest.pop(key(claim), None)
-                        continue
-                    self.latest[key(claim)] = claim
-                    if is_true(claim, "Ready"):
-                        self.ready_at.setdefault(key(claim), now)
-        except Exception as exc:  # reported at the end of the run
-            self.errors.append(f"watch {PATH}: {exc!r}")
+        def handle(kind: str, claim: dict[str, Any]) -> None:
+            now = time.time()
+            with self.lock:
+                if kind == "DELETED":
+                    self.latest.pop(key(claim), None)
+                    return
+                self.latest[key(claim)] = claim
+                if is_true(claim, "Ready"):
+                    self.ready_at.setdefault(key(claim), now)
+
+        keep_watching(self.api, PATH, self.stop, handle, self.errors)
 
     def ready(self) -> int:
         with self.lock:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from e2e import provider
 from e2e.kube import condition
-from e2e.scale.api import Api
+from e2e.scale.api import Api, keep_watching
 
 # Every cluster-scoped kind the function composes for a claim, as (group, plural).
 KINDS = [
@@ -117,17 +117,15 @@ class StandIn:
         return str(next(v["name"] for v in crd["spec"]["versions"] if v["storage"]))
 
     def _watch(self, path: str) -> None:
-        try:
-            for kind, mr in self.api.watch(path, self.stop):
-                key = f"{path}/{mr['metadata']['name']}"
-                if kind == "DELETED":
-                    with self.lock:
-                        self.deleted.append(key)
-                elif action(mr) is not None:
-                    self.queue.put(key, mr)
-        except Exception as exc:  # reported at the end of the run
-            with self.lock:
-                self.errors.append(f"watch {path}: {exc!r}")
+        def handle(kind: str, mr: dict[str, Any]) -> None:
+            key = f"{path}/{mr['metadata']['name']}"
+            if kind == "DELETED":
+                with self.lock:
+                    self.deleted.append(key)
+            elif action(mr) is not None:
+                self.queue.put(key, mr)
+
+        keep_watching(self.api, path, self.stop, handle, self.errors)
 
     def _work(self) -> None:
         while (item := self.queue.take(self.stop)) is not None:
@@ -139,9 +137,11 @@ class StandIn:
                 if self.api.patch_status(key, status_patch(mr, what)) == 200:
                     with self.lock:
                         self.reported[what] += 1
-            except Exception as exc:  # reported at the end of the run
+            except Exception as exc:  # reported at the end of the run; tried again
                 with self.lock:
                     self.errors.append(f"report {key}: {exc!r}")
+                self.queue.put(key, mr)
+                self.stop.wait(1)
 
     def close(self) -> None:
         self.stop.set()
