@@ -40,6 +40,10 @@ FUNCTION_PORT = 9443  # Crossplane dials every Function on this port.
 PACKAGE_TAG = f"v{__version__}"
 CA_SECRET = "crossplane-root-ca"
 CLIENT_SECRET = "crossplane-tls-client"
+# Keys of State.extra a run sets before `up` (make e2e-scale): where the function
+# writes a line per call (e2e/metered.py), and Crossplane without --debug.
+CALLS_FILE = "function-calls-file"
+QUIET_CROSSPLANE = "crossplane-quiet"
 
 
 def shared_dir(name: str) -> Path:
@@ -143,10 +147,13 @@ def start_crossplane(state: State, kube: Kube) -> None:
 def run_crossplane(state: State) -> None:
     """``crossplane core start`` with what ``start_crossplane`` prepared."""
     health = state.ports["crossplane-health"]
+    # Debug logs every reconcile's steps: what the scenarios' failures need, but at
+    # a thousand claims (make e2e-scale) writing them would weigh on Crossplane's CPU.
+    debug = [] if state.extra.get(QUIET_CROSSPLANE) else ["--debug"]
     _started(
         state,
         "crossplane",
-        [_binary("crossplane"), "core", "start", "--debug"],
+        [_binary("crossplane"), "core", "start", *debug],
         _crossplane_env(state)
         | {
             "TLS_CLIENT_CERTS_DIR": state.extra["crossplane-client-certs"],
@@ -252,17 +259,26 @@ def report_available(kube: Kube, deployment: str) -> None:
 
 
 def start_function(state: State) -> None:
-    """``function serve`` with the certificate Crossplane made for the Function's Service."""
-    function = ROOT / ".venv" / "bin" / "function"
+    """``function serve`` with the certificate Crossplane made for the Function's Service.
+
+    With ``state.extra[CALLS_FILE]`` set (make e2e-scale), served through
+    e2e/metered.py, which writes a line per call to that file.
+    """
+    venv = ROOT / ".venv" / "bin"
+    calls = state.extra.get(CALLS_FILE)
+    command = [str(venv / "function")]
+    if calls:
+        command = [str(venv / "python"), "-m", "e2e.metered", calls]
     _started(
         state,
         "function",
         [
-            str(function),
+            *command,
             "serve",
             f"--tls-certs-dir={state.extra['function-certs']}",
             f"--address=127.0.0.1:{FUNCTION_PORT}",
         ],
+        {"PYTHONPATH": str(ROOT)} if calls else None,
     )
     procs.wait_for(
         "function serve to listen",

@@ -15,7 +15,8 @@ K8S_LDFLAGS := -s -w \
 	-X k8s.io/client-go/pkg/version.gitVersion=$(KUBERNETES_VERSION)
 CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,kube-apiserver kube-controller-manager kubectl etcd crane)
 
-.PHONY: tools-controlplane controlplane-up controlplane-down e2e controlplane-up-aws e2e-aws e2e-aws-unpatched
+.PHONY: tools-controlplane controlplane-up controlplane-down e2e controlplane-up-aws e2e-aws \
+	e2e-aws-unpatched e2e-scale
 
 tools-controlplane: tools $(CONTROLPLANE_TOOLS) $(TOOLS_SHARE)/crossplane-crds/.done $(TOOLS_SHARE)/provider-crds/.done
 
@@ -104,3 +105,10 @@ e2e-aws: $(STAMP) $(E2E_AWS_TOOLS)
 # users run: the claim is stuck, with the provider's message (e2e/aws/test_2_*.py).
 e2e-aws-unpatched: $(STAMP) $(E2E_AWS_TOOLS) $(TOOLS_BIN)/provider-aws-unpatched
 	E2E_PROVIDER_BINARY=provider-aws-unpatched $(BIN)/python -m e2e run --aws -k range_key $(E2E_ARGS)
+
+# N claims of the examples' mix on the same control plane, the harness playing the
+# provider for all of them; the function restarted half way. Prints the figures of
+# docs/performance.md (Sizing) and keeps them in _output/e2e-scale/. Opt-in, not in CI.
+N ?= 1000
+e2e-scale: $(STAMP) tools-controlplane
+	$(BIN)/python -m e2e.scale --claims $(N) $(SCALE_ARGS)

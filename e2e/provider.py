@@ -50,6 +50,13 @@ def observed(mr: dict[str, Any]) -> dict[str, Any]:
         if at.get("streamEnabled"):
             at["streamLabel"] = "2026-01-01T00:00:00.000"
             at["streamArn"] = f"{at['arn']}/stream/{at['streamLabel']}"
+        # A global table's replicas, each listed with its ARN once ACTIVE.
+        for replica in at.get("replica") or []:
+            arn = f"arn:aws:dynamodb:{replica.get('regionName')}:{ACCOUNT}:table/{external}"
+            replica["arn"] = arn
+            if at.get("streamEnabled"):
+                replica["streamLabel"] = at["streamLabel"]
+                replica["streamArn"] = f"{arn}/stream/{at['streamLabel']}"
     elif mr["kind"] == "Policy" and group.startswith("iam."):
         # IAM is global: the ARN holds the policy's path and name, and is its id.
         at["arn"] = at["id"] = f"arn:aws:iam::{ACCOUNT}:policy{at.get('path', '/')}{external}"
