@@ -10,13 +10,14 @@ import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
 from function.api.input import INPUT_GROUP, INPUT_KIND
 from function.api.kinds import CLAIM_KIND, GROUP, VERSION, XR_KIND
+from function.api.yaml11 import YAML11_BOOLEAN_RE, YAML11_BOOLEANS
 from function.compose import Request, compose, read_input
 from function.serve.servicer import FunctionRunner
 from function.serve.structs import struct_to_dict, to_struct
@@ -52,14 +53,22 @@ class KubernetesLoader(yaml.SafeLoader):
 
     PyYAML turns ``2026-01-01T00:00:00Z`` into a datetime, which no protobuf
     Struct (nor the API server's JSON) can hold; kubectl sends it as the string
-    it is. Mapping keys become strings too, as in JSON.
+    it is. Mapping keys become strings too, as in JSON. An unquoted y, Y, n or N
+    is a boolean, as kubectl and the API server read it (api/yaml11.py), so a
+    claim's ``type: N`` is judged as the ``false`` the cluster would get.
     """
 
+    bool_values: ClassVar[dict[str, bool]] = {w.lower(): v for w, v in YAML11_BOOLEANS.items()}
 
+
+_BOOL, _TIMESTAMP = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"
 KubernetesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL, _TIMESTAMP)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+KubernetesLoader.add_implicit_resolver(
+    _BOOL, YAML11_BOOLEAN_RE, sorted({word[0] for word in YAML11_BOOLEANS})
+)
 
 
 def _json_key(key: Any) -> str:
