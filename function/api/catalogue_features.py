@@ -237,12 +237,20 @@ FEATURE_RULES: tuple[Rule, ...] = (
         "restore_source_exactly_one",
         "a restore names exactly one source, restoreSourceTableArn or restoreSourceName",
         "aws",
+        sides=(
+            ("both", "here both are set"),
+            ("none", "here a restore point is set without a source"),
+        ),
     ),
     Rule(
         "restore_point_exactly_one",
         "a restore needs exactly one point: restoreDateTime, or restoreToLatestTime: true; "
         "neither without a source",
         "aws",
+        sides=(
+            ("none", "here the restore has no point"),
+            ("both", "here it has both"),
+        ),
     ),
     Rule(
         "import_csv_options_only_with_csv",
