@@ -20,6 +20,17 @@ __all__ = ["FEATURE_RULES"]
 _FREE_FORM = "a free-form JSON document (x-kubernetes-preserve-unknown-fields) CEL cannot look into"
 
 FEATURE_RULES: tuple[Rule, ...] = (
+    # The composite's type (function/api/kinds.py, the Input's compositeTypeRef).
+    Rule(
+        "composite_type",
+        "the composite must be of the type the Composition's function Input names in "
+        "compositeTypeRef (by default aws.project-planton.org/v1 XAwsDynamodb): a platform "
+        "serving this API under its own group and kind sets compositeTypeRef as its "
+        "Composition's",
+        "function",
+        "function",
+        _INPUT,
+    ),
     # Platform policy from the Composition's Input (function/api/tenancy.py).
     Rule(
         "region_allowed",
