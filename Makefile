@@ -29,11 +29,12 @@ test: $(STAMP) $(if $(shell command -v go),tools)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-# Everything generated from the models: both XRDs, the Input CRD and docs/api.md.
+# Everything generated from the models: both XRDs, the Composition, the Input CRD and docs/api.md.
 # tests/test_package.py and tests/test_docs.py fail when a checked-in copy drifts.
 generate: $(STAMP)
 	$(BIN)/function xrd > examples/xrd.yaml
 	$(BIN)/function xrd --v2 > examples/xrd-v2.yaml
+	$(BIN)/function composition > examples/composition.yaml
 	$(BIN)/function input-crd > package/input/awsdynamodb.fn.project-planton.org_inputs.yaml
 	$(BIN)/function docs > docs/api.md
 

@@ -139,7 +139,24 @@ Renderer = Callable[[RenderContext, Mapping[str, Any]], Contribution]
 
 
 # What a Fatal says is invalid, by its reason.
-_SUBJECTS = {"InvalidInput": "function Input", "InvalidSpec": "AwsDynamodb spec"}
+_SUBJECTS = {
+    "InvalidInput": "function Input",
+    "InvalidSpec": "AwsDynamodb spec",
+    "WrongCompositeType": "composite",
+}
+
+
+def check_composite_type(composite: Any, fn_input: FunctionInput) -> list[Violation]:
+    """The composite is the type the Input names: a Composition wired to another XRD
+    (or a platform's group left out of the Input) is refused, never half composed."""
+    xr = composite if isinstance(composite, dict) else {}
+    want = fn_input.composite_type_ref
+    got = (xr.get("apiVersion"), xr.get("kind"))
+    if got == (want.api_version, want.kind):
+        return []
+    path = "apiVersion" if got[0] != want.api_version else "kind"
+    detail = f"got {got[0]} {got[1]}; the Input names {want.api_version} {want.kind}"
+    return [violation(path, "composite_type", detail)]
 
 
 def _fatal(reason: str, violations: list[Violation], warnings: Sequence[str] = ()) -> Outcome:
@@ -296,6 +313,8 @@ def compose(request: Request) -> Outcome:
     fn_input, input_problems = read_input(request.input)
     if fn_input is None:
         return _fatal("InvalidInput", input_problems)
+    if wrong_type := check_composite_type(request.composite, fn_input):
+        return _fatal("WrongCompositeType", wrong_type)
 
     composite = read_composite(request.composite)
     parsed = parse_spec(composite.spec)

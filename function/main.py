@@ -134,8 +134,9 @@ def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> No
     from function.generate import yamlout
 
     doc = _single(_load([xr]), "XR")
+    fn_input = _single(_load([input_file]), "--input") if input_file else None
     try:
-        composite = offline.composite_of(doc)
+        composite = offline.composite_of(doc, api=offline.input_api(fn_input))
     except ValueError as exc:
         raise click.ClickException(f"{xr}: {exc}") from exc
     if composite is not doc:
@@ -147,7 +148,6 @@ def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> No
             "after it unless spec.tableName is set)",
             err=True,
         )
-    fn_input = _single(_load([input_file]), "--input") if input_file else None
     req = offline.build_request(composite, _observed(observed), fn_input)
     rsp = offline.render(req)
     click.echo(yamlout.dump_all(offline.response_documents(rsp), sort_keys=False), nl=False)
@@ -221,13 +221,46 @@ def docs_cmd() -> None:
     click.echo(api_reference(), nl=False)
 
 
+_GROUP_HELP = "Your platform's API group (e.g. platform.example.org); with --kind."
+_KIND_HELP = "Your platform's claim kind (e.g. Table; the composite is XTable); with --group."
+
+
+def _platform(group: str | None, kind: str | None) -> tuple[Any, str]:
+    """The API --group and --kind name (the project's without them), and the flags said."""
+    from function.api.kinds import DEFAULT_API, platform_api
+
+    if group is None and kind is None:
+        return DEFAULT_API, ""
+    if group is None or kind is None:
+        raise click.UsageError("--group and --kind go together: give both, or neither")
+    try:
+        return platform_api(group, kind), f" --group {group} --kind {kind}"
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
 @cli.command("xrd")
 @click.option("--v2", is_flag=True, help="apiextensions.crossplane.io/v2, namespaced, no claim.")
-def xrd_cmd(v2: bool) -> None:
+@click.option("--group", default=None, help=_GROUP_HELP)
+@click.option("--kind", default=None, help=_KIND_HELP)
+def xrd_cmd(v2: bool, group: str | None, kind: str | None) -> None:
     """Print the CompositeResourceDefinition generated from the spec models."""
     from function.generate import xrd
 
-    click.echo(xrd.to_yaml(xrd.xrd(v2=v2), "function xrd" + (" --v2" if v2 else "")), nl=False)
+    api, flags = _platform(group, kind)
+    command = "function xrd" + (" --v2" if v2 else "") + flags
+    click.echo(xrd.to_yaml(xrd.xrd(v2=v2, api=api), command), nl=False)
+
+
+@cli.command("composition")
+@click.option("--group", default=None, help=_GROUP_HELP)
+@click.option("--kind", default=None, help=_KIND_HELP)
+def composition_cmd(group: str | None, kind: str | None) -> None:
+    """Print the Composition (examples/composition.yaml, or the one for --group and --kind)."""
+    from function.generate.composition import composition_yaml
+
+    api, flags = _platform(group, kind)
+    click.echo(composition_yaml(api, "function composition" + flags), nl=False)
 
 
 @cli.command("input-crd")

@@ -10,13 +10,14 @@ import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from crossplane.function.proto.v1 import run_function_pb2 as fnv1
 
 from function.api.input import INPUT_GROUP, INPUT_KIND
-from function.api.kinds import CLAIM_KIND, GROUP, VERSION, XR_KIND
+from function.api.kinds import DEFAULT_API, CompositeApi, api_of_type
+from function.api.yaml11 import YAML11_BOOLEAN_RE, YAML11_BOOLEANS
 from function.compose import Request, compose, read_input
 from function.serve.servicer import FunctionRunner
 from function.serve.structs import struct_to_dict, to_struct
@@ -31,6 +32,7 @@ __all__ = [
     "composite_of",
     "composition_inputs",
     "find_input",
+    "input_api",
     "load_documents",
     "load_files",
     "render",
@@ -52,14 +54,22 @@ class KubernetesLoader(yaml.SafeLoader):
 
     PyYAML turns ``2026-01-01T00:00:00Z`` into a datetime, which no protobuf
     Struct (nor the API server's JSON) can hold; kubectl sends it as the string
-    it is. Mapping keys become strings too, as in JSON.
+    it is. Mapping keys become strings too, as in JSON. An unquoted y, Y, n or N
+    is a boolean, as kubectl and the API server read it (api/yaml11.py), so a
+    claim's ``type: N`` is judged as the ``false`` the cluster would get.
     """
 
+    bool_values: ClassVar[dict[str, bool]] = {w.lower(): v for w, v in YAML11_BOOLEANS.items()}
 
+
+_BOOL, _TIMESTAMP = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"
 KubernetesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL, _TIMESTAMP)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+KubernetesLoader.add_implicit_resolver(
+    _BOOL, YAML11_BOOLEAN_RE, sorted({word[0] for word in YAML11_BOOLEANS})
+)
 
 
 def _json_key(key: Any) -> str:
@@ -131,7 +141,16 @@ def _without_reserved(values: Any) -> dict[str, Any]:
     }
 
 
-def claim_to_composite(claim: dict[str, Any]) -> dict[str, Any]:
+def input_api(fn_input: Any) -> CompositeApi:
+    """The composite API an Input's compositeTypeRef names (the project's by default)."""
+    ref = _mapping(_mapping(fn_input).get("compositeTypeRef"))
+    api_version, kind = ref.get("apiVersion"), ref.get("kind")
+    if isinstance(api_version, str) and isinstance(kind, str) and api_version and kind:
+        return api_of_type(api_version, kind)
+    return DEFAULT_API
+
+
+def claim_to_composite(claim: dict[str, Any], api: CompositeApi = DEFAULT_API) -> dict[str, Any]:
     """The cluster-scoped composite Crossplane makes of a claim through examples/xrd.yaml.
 
     As Crossplane 2.2.1's claim syncer does: a generated name, the claim's labels and
@@ -158,37 +177,44 @@ def claim_to_composite(claim: dict[str, Any]) -> dict[str, Any]:
         "namespace": namespace,
     }
     return {
-        "apiVersion": f"{GROUP}/{VERSION}",
-        "kind": XR_KIND,
+        "apiVersion": api.api_version,
+        "kind": api.xr_kind,
         "metadata": xr_meta,
         "spec": spec,
     }
 
 
-def composite_of(doc: dict[str, Any], default_namespace: str | None = None) -> dict[str, Any]:
+def composite_of(
+    doc: dict[str, Any], default_namespace: str | None = None, api: CompositeApi = DEFAULT_API
+) -> dict[str, Any]:
     """The composite to render for ``doc``: an XR as it is, a claim as Crossplane's XR of it
-    (in ``default_namespace`` when it names none and that is given).
+    (in ``default_namespace`` when it names none and that is given), of ``api``.
 
     Raises ValueError, saying what it takes, for any other kind or apiVersion.
     """
     api_version, kind = doc.get("apiVersion"), doc.get("kind")
-    if api_version == f"{GROUP}/{VERSION}" and kind == XR_KIND:
+    if api_version == api.api_version and kind == api.xr_kind:
         return doc
-    if api_version == f"{GROUP}/{VERSION}" and kind == CLAIM_KIND:
+    if api_version == api.api_version and kind == api.claim_kind:
         meta = _mapping(doc.get("metadata"))
         if not meta.get("namespace") and default_namespace:
             doc = {**doc, "metadata": {**meta, "namespace": default_namespace}}
         elif not meta.get("namespace"):
             raise ValueError(
-                f"an {CLAIM_KIND} claim lives in a namespace: set metadata.namespace "
+                f"{_an(api.claim_kind)} claim lives in a namespace: set metadata.namespace "
                 "(Crossplane records it on the composite it makes of the claim)"
             )
-        return claim_to_composite(doc)
+        return claim_to_composite(doc, api)
+    where = "" if api == DEFAULT_API else " (the function Input's compositeTypeRef)"
     raise ValueError(
         f"its kind is {kind or 'not set'} ({api_version or 'no apiVersion'}); "
-        f"function render takes an {CLAIM_KIND} claim or an {XR_KIND} composite "
-        f"({GROUP}/{VERSION})"
+        f"function render takes {_an(api.claim_kind)} claim or {_an(api.xr_kind)} composite "
+        f"({api.api_version}){where}"
     )
+
+
+def _an(word: str) -> str:
+    return ("an " if word[:1] in "AEIOUX" else "a ") + word
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -341,6 +367,7 @@ def validate_files(
     # The XRD generator (and its CEL builders) only when validating: `render` never needs it.
 
     out = Validation()
+    api = input_api(fn_input)
     for path, doc in files:
         label = f"{path}: {_label(doc)}"
         kind, group = doc.get("kind"), _group(doc)
@@ -348,9 +375,9 @@ def validate_files(
         if inputs:
             for each in inputs:
                 out.problems.extend(f"{label}: {v}" for v in read_input(each)[1])
-        elif kind in (XR_KIND, CLAIM_KIND) and group == GROUP:
+        elif kind in (api.xr_kind, api.claim_kind) and group == api.group:
             try:
-                composite = composite_of(doc, default_namespace="default")
+                composite = composite_of(doc, default_namespace="default", api=api)
             except ValueError as exc:
                 out.problems.append(f"{label}: {exc}")
                 out.checked += 1

@@ -176,6 +176,8 @@ def test_every_catalogued_rule_has_a_failing_case() -> None:
     elsewhere |= {"resource_policy_size"}
     # tests/test_amplification.py: the answer's size, measured by the servicer
     elsewhere |= {"answer_size_max"}
+    # tests/test_platform_api.py: a composite of another type than the Input names
+    elsewhere |= {"composite_type"}
     assert set(RULES) - covered - elsewhere == set()
 
 

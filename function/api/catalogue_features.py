@@ -20,6 +20,17 @@ __all__ = ["FEATURE_RULES"]
 _FREE_FORM = "a free-form JSON document (x-kubernetes-preserve-unknown-fields) CEL cannot look into"
 
 FEATURE_RULES: tuple[Rule, ...] = (
+    # The composite's type (function/api/kinds.py, the Input's compositeTypeRef).
+    Rule(
+        "composite_type",
+        "the composite must be of the type the Composition's function Input names in "
+        "compositeTypeRef (by default aws.project-planton.org/v1 XAwsDynamodb): a platform "
+        "serving this API under its own group and kind sets compositeTypeRef as its "
+        "Composition's",
+        "function",
+        "function",
+        _INPUT,
+    ),
     # Platform policy from the Composition's Input (function/api/tenancy.py).
     Rule(
         "region_allowed",
@@ -237,12 +248,20 @@ FEATURE_RULES: tuple[Rule, ...] = (
         "restore_source_exactly_one",
         "a restore names exactly one source, restoreSourceTableArn or restoreSourceName",
         "aws",
+        sides=(
+            ("both", "here both are set"),
+            ("none", "here a restore point is set without a source"),
+        ),
     ),
     Rule(
         "restore_point_exactly_one",
         "a restore needs exactly one point: restoreDateTime, or restoreToLatestTime: true; "
         "neither without a source",
         "aws",
+        sides=(
+            ("none", "here the restore has no point"),
+            ("both", "here it has both"),
+        ),
     ),
     Rule(
         "import_csv_options_only_with_csv",

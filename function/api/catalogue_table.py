@@ -16,6 +16,12 @@ from function.api.rule import Rule
 
 __all__ = ["GUARD_AND_SCHEMA_RULES", "TABLE_RULES"]
 
+# The two sides of the table's and each GSI's throughput rule.
+THROUGHPUT_SIDES = (
+    ("provisioned", "here billingMode is PROVISIONED and a capacity is missing or 0"),
+    ("on_demand", "here billingMode is PAY_PER_REQUEST and a capacity is above 0"),
+)
+
 TABLE_RULES: tuple[Rule, ...] = (
     # Planton's rules (spec.proto), same ids.
     Rule(
@@ -43,6 +49,7 @@ TABLE_RULES: tuple[Rule, ...] = (
         "with billingMode PROVISIONED, provisionedThroughput must set readCapacityUnits and "
         "writeCapacityUnits above 0; with PAY_PER_REQUEST it must be unset or zero",
         "planton",
+        sides=THROUGHPUT_SIDES,
     ),
     Rule(
         "gsi_throughput_matches_billing",
@@ -50,11 +57,16 @@ TABLE_RULES: tuple[Rule, ...] = (
         "readCapacityUnits and writeCapacityUnits above 0; with PAY_PER_REQUEST it must be "
         "unset or zero",
         "planton",
+        sides=THROUGHPUT_SIDES,
     ),
     Rule(
         "stream_view_requires_enabled",
         "streamViewType must be set when streamEnabled is true, and must be unset when it is false",
         "planton",
+        sides=(
+            ("enabled", "here streamEnabled is true and streamViewType is unset"),
+            ("disabled", "here streamEnabled is false or unset and streamViewType is set"),
+        ),
     ),
     Rule(
         "ttl_attribute_when_enabled",
@@ -67,6 +79,10 @@ TABLE_RULES: tuple[Rule, ...] = (
         "nonKeyAttributes must be set when the projection type is INCLUDE, and must be empty "
         "otherwise",
         "planton",
+        sides=(
+            ("include", "here the type is INCLUDE and nonKeyAttributes is empty"),
+            ("other", "here the type is not INCLUDE and nonKeyAttributes is set"),
+        ),
     ),
     # Admission: a set-typed list the API server keeps duplicate-free (generate/cel.py).
     Rule(

@@ -20,10 +20,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from function.api.access_spec import AccessPolicyDefaults
 from function.api.alarm_spec import AlarmDefaults
+from function.api.kinds import DEFAULT_API
 from function.api.spec import BillingMode, OptionalTableClass, ServerSideEncryption
 from function.api.tenancy import Tenancy
 
-__all__ = ["INPUT_API_VERSION", "INPUT_KIND", "Defaults", "FunctionInput", "Warnings"]
+__all__ = [
+    "INPUT_API_VERSION",
+    "INPUT_KIND",
+    "CompositeTypeRef",
+    "Defaults",
+    "FunctionInput",
+    "Warnings",
+]
 
 INPUT_GROUP = "awsdynamodb.fn.project-planton.org"
 INPUT_VERSION = "v1beta1"
@@ -75,6 +83,20 @@ class Warnings(_Model):
     )
 
 
+class CompositeTypeRef(_Model):
+    """The composite this Composition composes, as its own compositeTypeRef says."""
+
+    api_version: str = Field(
+        default=DEFAULT_API.api_version,
+        alias="apiVersion",
+        min_length=1,
+        description="apiVersion of the composite (GROUP/VERSION).",
+    )
+    kind: str = Field(
+        default=DEFAULT_API.xr_kind, min_length=1, description="Kind of the composite."
+    )
+
+
 class FunctionInput(_Model):
     """Input of the function-aws-dynamodb pipeline step."""
 
@@ -96,6 +118,15 @@ class FunctionInput(_Model):
         default="ClusterProviderConfig",
         alias="providerConfigKind",
         description="Kind of that ProviderConfig, for namespaced (.m.) resources.",
+    )
+    composite_type_ref: CompositeTypeRef = Field(
+        default_factory=CompositeTypeRef,
+        alias="compositeTypeRef",
+        description=(
+            "The composite's type, for a platform that serves this API under its own group "
+            "and kind (function xrd --group G --kind K); any other composite is refused. "
+            f"Default: {DEFAULT_API.api_version} {DEFAULT_API.xr_kind}."
+        ),
     )
     tags: dict[str, str] = Field(
         default_factory=dict,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from function.api.limits import NAME_PATTERN
 from function.api.rules import RULES, Violation
 from function.api.spec import AwsDynamodbSpec, Spelling
+from function.api.yaml11 import boolean_for_string
 
 __all__ = ["ParsedSpec", "field_path", "parse_model", "parse_spec"]
 
@@ -121,6 +123,10 @@ def _describe(error: Any, model: type[BaseModel] | None = None) -> tuple[str, st
             suggestion = _closest(key, _fields_at(model, tuple(loc[:-1])))
             if suggestion:
                 text += f" (did you mean {suggestion}?)"
+    elif isinstance(error.get("input"), bool) and kind in ("literal_error", "string_type"):
+        # An unquoted N, no or off where a string belongs: YAML made it a boolean.
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        text = boolean_for_string(error["input"], re.findall(r"'([^']*)'", expected))
     else:
         text = str(error["msg"])
         text = text.replace("Input should be", "must be").replace("String should", "should")

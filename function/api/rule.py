@@ -27,10 +27,25 @@ class Rule:
     admission: Admission = "cel"
     # Why admission cannot decide a function-only rule.
     why: str = ""
+    # A two-sided rule's sides, (name, what a spec did to break that side): a
+    # refusal names the side it broke, and its CEL rules are one per side.
+    sides: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if (self.admission == "function") != bool(self.why):
             raise ValueError(f"rule {self.id}: a function-only rule, and only one, says why")
+        if len(self.sides) == 1:
+            raise ValueError(f"rule {self.id}: a rule has no sides, or two or more")
+
+    def says(self, side: str | None = None) -> str:
+        """The message; of a two-sided rule, with the side this spec broke."""
+        if side is None:
+            return self.message
+        return f"{self.message} ({dict(self.sides)[side]})"
+
+    def messages(self) -> tuple[str, ...]:
+        """Every message a refusal by this rule can carry (one per side)."""
+        return tuple(self.says(name) for name, _ in self.sides) or (self.message,)
 
 
 @dataclass(frozen=True)

@@ -58,11 +58,12 @@ def check_create_sources(spec: AwsDynamodbSpec) -> Iterator[Violation]:
     if restoring and spec.import_table is not None:
         yield violation("spec.importTable", "create_source_exclusive")
     if len(sources) > 1:
-        yield violation(sources[1][0], "restore_source_exactly_one", "both are set")
+        yield violation(sources[1][0], "restore_source_exactly_one", side="both")
     if sources and points != 1:
-        yield violation("spec.restoreDateTime", "restore_point_exactly_one")
+        side = "none" if points == 0 else "both"
+        yield violation("spec.restoreDateTime", "restore_point_exactly_one", side=side)
     elif not sources and points:
-        yield violation("spec.restoreSourceName", "restore_source_exactly_one", "none is set")
+        yield violation("spec.restoreSourceName", "restore_source_exactly_one", side="none")
     imp = spec.import_table
     if imp is not None:
         if imp.csv is not None and imp.input_format != "CSV":

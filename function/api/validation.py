@@ -35,9 +35,10 @@ _TABLE_NAME = re.compile(NAME_PATTERN)
 Check = Callable[[AwsDynamodbSpec], Iterator[Violation]]
 
 
-def violation(path: str, rule: str, detail: str = "") -> Violation:
-    """A violation of a catalogued rule, with an optional detail appended."""
-    message = RULES[rule].message
+def violation(path: str, rule: str, detail: str = "", side: str | None = None) -> Violation:
+    """A violation of a catalogued rule: of a two-sided rule, naming the side broken;
+    with an optional detail appended."""
+    message = RULES[rule].says(side)
     return Violation(path, rule, f"{message} ({detail})" if detail else message)
 
 
@@ -86,17 +87,19 @@ def check_throughput(spec: AwsDynamodbSpec) -> Iterator[Violation]:
     if spec.billing_mode is None:
         return  # billing_mode_set already says what is wrong
     provisioned = spec.billing_mode == "PROVISIONED"
+    side = "provisioned" if provisioned else "on_demand"
     if not _throughput_ok(spec.provisioned_throughput, provisioned):
-        yield violation("spec.provisionedThroughput", "provisioned_requires_throughput")
+        yield violation("spec.provisionedThroughput", "provisioned_requires_throughput", side=side)
     for i, gsi in enumerate(spec.global_secondary_indexes):
         if not _throughput_ok(gsi.provisioned_throughput, provisioned):
             path = f"spec.globalSecondaryIndexes[{i}].provisionedThroughput"
-            yield violation(path, "gsi_throughput_matches_billing")
+            yield violation(path, "gsi_throughput_matches_billing", side=side)
 
 
 def check_stream(spec: AwsDynamodbSpec) -> Iterator[Violation]:
     if spec.stream_enabled != (spec.stream_view_type is not None):
-        yield violation("spec.streamViewType", "stream_view_requires_enabled")
+        side = "enabled" if spec.stream_enabled else "disabled"
+        yield violation("spec.streamViewType", "stream_view_requires_enabled", side=side)
 
 
 def check_ttl(spec: AwsDynamodbSpec) -> Iterator[Violation]:
@@ -118,7 +121,8 @@ def check_projections(spec: AwsDynamodbSpec) -> Iterator[Violation]:
     for path, projection in _projections(spec):
         attrs = projection.non_key_attributes
         if (projection.type == "INCLUDE") != bool(attrs):
-            yield violation(f"{path}.nonKeyAttributes", "include_requires_attributes")
+            side = "include" if projection.type == "INCLUDE" else "other"
+            yield violation(f"{path}.nonKeyAttributes", "include_requires_attributes", side=side)
         dupes = sorted(a for a, n in Counter(attrs).items() if n > 1)
         if dupes:
             yield violation(

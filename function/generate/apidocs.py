@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from function.api.input import FunctionInput
-from function.api.rules import RULES
+from function.api.rules import RULES, Rule
 from function.api.spec import AwsDynamodbSpec
 from function.safety.antipatterns import ANTI_PATTERNS
 
@@ -57,6 +57,12 @@ def _table(model: type[BaseModel], prefix: str) -> list[str]:
     return out
 
 
+def _message(rule: Rule) -> str:
+    """A rule's message, and its sides as the refusal names them."""
+    sides = "".join(f"<br>({said})" for _, said in rule.sides)
+    return rule.message + sides
+
+
 def api_reference() -> str:
     """docs/api.md: the spec, the Input, every validation rule and every anti-pattern warning."""
     lines = [
@@ -76,11 +82,12 @@ def api_reference() -> str:
         "## Validation rules",
         "",
         "A spec that breaks any rule is refused with one Fatal result listing every problem",
-        "as `field.path: message [rule_id]`.",
+        "as `field.path: message [rule_id]`. A rule with two sides adds, in parentheses,",
+        "the side the spec broke (one of those listed under its message).",
         "",
         "| rule id | from | message |",
         "| --- | --- | --- |",
-        *(f"| `{r.id}` | {r.source} | {r.message} |" for r in RULES.values()),
+        *(f"| `{r.id}` | {r.source} | {_message(r)} |" for r in RULES.values()),
         "",
         "## Anti-pattern warnings",
         "",

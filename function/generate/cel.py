@@ -65,6 +65,12 @@ from function.generate.cel_expr import (
 
 __all__ = ["CEL_RULES", "FUNCTION_ONLY", "SCHEMA_RULES", "CelRule", "place_rules"]
 
+# The conditions the two-sided rules' sides are made of.
+INCLUDED = f"has(self.type) && {one_of('self.type', INCLUDE)}"
+NON_KEY_SET = "has(self.nonKeyAttributes) && size(self.nonKeyAttributes) > 0"
+STREAM_ON = "has(self.streamEnabled) && self.streamEnabled"
+VIEW_SET = f"has(self.streamViewType) && !({one_of('self.streamViewType', STREAM_UNSET)})"
+
 
 @dataclass(frozen=True)
 class CelRule:
@@ -73,7 +79,9 @@ class CelRule:
     ``at`` is a path in the XR schema ("spec", "spec.ttl", "[]" for list items).
     ``needs`` names spec fields the claim must set for the rule to decide the
     way the function does; without them the function's result depends on the
-    Composition's Input, which admission cannot see.
+    Composition's Input, which admission cannot see. ``side`` is the side of a
+    two-sided rule this one checks (each side is its own CEL rule, so the
+    refusal names the side broken, as the function's does).
     """
 
     rule: str
@@ -81,10 +89,11 @@ class CelRule:
     expression: str
     field_path: str | None = None
     needs: tuple[str, ...] = ()
+    side: str | None = None
 
     @property
     def message(self) -> str:
-        return RULES[self.rule].message
+        return RULES[self.rule].says(self.side)
 
     def validation(self) -> dict[str, str]:
         out = {"rule": self.expression, "message": self.message}
@@ -124,19 +133,27 @@ CEL_RULES: tuple[CelRule, ...] = (
         f"{UNLESS_KEYS_MISSING}self.attributeDefinitions.all(a, {used('a')})",
         ".attributeDefinitions",
     ),
-    CelRule(
-        "provisioned_requires_throughput",
-        "spec",
-        f"!has(self.billingMode) || ({throughput_ok('self')})",
-        ".provisionedThroughput",
-        needs=("billingMode",),
+    *(
+        CelRule(
+            "provisioned_requires_throughput",
+            "spec",
+            f"!has(self.billingMode) || ({throughput_ok('self', side)})",
+            ".provisionedThroughput",
+            needs=("billingMode",),
+            side=side,
+        )
+        for side in ("provisioned", "on_demand")
     ),
-    CelRule(
-        "gsi_throughput_matches_billing",
-        "spec",
-        f"!has(self.billingMode) || {GSIS}.all(g, {throughput_ok('g')})",
-        ".globalSecondaryIndexes",
-        needs=("billingMode",),
+    *(
+        CelRule(
+            "gsi_throughput_matches_billing",
+            "spec",
+            f"!has(self.billingMode) || {GSIS}.all(g, {throughput_ok('g', side)})",
+            ".globalSecondaryIndexes",
+            needs=("billingMode",),
+            side=side,
+        )
+        for side in ("provisioned", "on_demand")
     ),
     CelRule(
         "index_names_unique",
@@ -162,11 +179,14 @@ CEL_RULES: tuple[CelRule, ...] = (
         CelRule(
             "include_requires_attributes",
             f"spec.{kind}[].projection",
-            f"(has(self.type) && {one_of('self.type', INCLUDE)}) == "
-            "(has(self.nonKeyAttributes) && size(self.nonKeyAttributes) > 0)",
+            f"!({INCLUDED}) || ({NON_KEY_SET})"
+            if side == "include"
+            else f"({INCLUDED}) || !({NON_KEY_SET})",
             ".nonKeyAttributes",
+            side=side,
         )
         for kind in ("globalSecondaryIndexes", "localSecondaryIndexes")
+        for side in ("include", "other")
     ),
     CelRule(
         "projected_attributes_max",
@@ -177,9 +197,16 @@ CEL_RULES: tuple[CelRule, ...] = (
     CelRule(
         "stream_view_requires_enabled",
         "spec",
-        "(has(self.streamEnabled) && self.streamEnabled) == "
-        f"(has(self.streamViewType) && !({one_of('self.streamViewType', STREAM_UNSET)}))",
+        f"!({STREAM_ON}) || ({VIEW_SET})",
         ".streamViewType",
+        side="enabled",
+    ),
+    CelRule(
+        "stream_view_requires_enabled",
+        "spec",
+        f"{STREAM_ON} || !({VIEW_SET})",
+        ".streamViewType",
+        side="disabled",
     ),
     CelRule(
         "ttl_attribute_when_enabled",
@@ -257,15 +284,30 @@ CEL_RULES: tuple[CelRule, ...] = (
     CelRule(
         "restore_source_exactly_one",
         "spec",
-        "!(has(self.restoreSourceTableArn) && has(self.restoreSourceName)) && "
-        f"({RESTORE_SOURCE} || {RESTORE_POINTS} == 0)",
+        "!(has(self.restoreSourceTableArn) && has(self.restoreSourceName))",
         ".restoreSourceName",
+        side="both",
+    ),
+    CelRule(
+        "restore_source_exactly_one",
+        "spec",
+        f"{RESTORE_SOURCE} || {RESTORE_POINTS} == 0",
+        ".restoreSourceName",
+        side="none",
     ),
     CelRule(
         "restore_point_exactly_one",
         "spec",
-        f"!({RESTORE_SOURCE}) || {RESTORE_POINTS} == 1",
+        f"!({RESTORE_SOURCE}) || {RESTORE_POINTS} >= 1",
         ".restoreDateTime",
+        side="none",
+    ),
+    CelRule(
+        "restore_point_exactly_one",
+        "spec",
+        f"!({RESTORE_SOURCE}) || {RESTORE_POINTS} <= 1",
+        ".restoreDateTime",
+        side="both",
     ),
     CelRule(
         "import_csv_options_only_with_csv",

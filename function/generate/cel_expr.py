@@ -90,15 +90,16 @@ def units(pt: str, name: str) -> str:
     return f"(has({pt}.{name}) ? {pt}.{name} : 0)"
 
 
-def throughput_ok(owner: str) -> str:
-    """The function's throughput_ok for ``owner.provisionedThroughput``."""
+def throughput_ok(owner: str, side: str) -> str:
+    """The function's throughput_ok for ``owner.provisionedThroughput``, on one side of
+    the rule: ``provisioned`` or ``on_demand`` (the other billing mode passes)."""
     pt = f"{owner}.provisionedThroughput"
     read, write = units(pt, "readCapacityUnits"), units(pt, "writeCapacityUnits")
-    provisioned = f"has({pt}) && {read} > 0 && {write} > 0"
-    on_demand = f"!has({pt}) || ({read} == 0 && {write} == 0)"
+    if side == "provisioned":
+        provisioned = one_of("self.billingMode", PROVISIONED)
+        return f"!({provisioned}) || (has({pt}) && {read} > 0 && {write} > 0)"
     return (
-        f"{one_of('self.billingMode', PROVISIONED)} ? ({provisioned}) : "
-        f"{one_of('self.billingMode', ON_DEMAND)} ? ({on_demand}) : true"
+        f"!({one_of('self.billingMode', ON_DEMAND)}) || !has({pt}) || ({read} == 0 && {write} == 0)"
     )
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from function.api.access import ACCESS_OUTPUT_KEYS
 from function.api.input import INPUT_GROUP, INPUT_KIND, INPUT_VERSION, FunctionInput
-from function.api.kinds import CLAIM_KIND, CLAIM_PLURAL, GROUP, VERSION, XR_KIND, XR_PLURAL
+from function.api.kinds import DEFAULT_API, GROUP, CompositeApi
 from function.api.spec import AwsDynamodbSpec
 from function.generate.cel import place_rules
 from function.generate.schema import structural_schema
@@ -36,8 +36,9 @@ __all__ = [
     "xrd",
 ]
 
-XRD_NAME = f"{XR_PLURAL}.{GROUP}"
-# The Composition in examples/composition.yaml; both XRDs default to it.
+XRD_NAME = DEFAULT_API.xrd_name
+# The Composition in examples/composition.yaml; both XRDs default to it (a platform's
+# API: the Composition `function composition --group G --kind K` prints, of the same name).
 COMPOSITION_NAME = XRD_NAME
 
 # status.outputs keys (function/render/status.py writes them); also the connection
@@ -114,27 +115,31 @@ def xr_schema() -> dict[str, Any]:
     return place_rules(schema)
 
 
-def xrd(v2: bool = False) -> dict[str, Any]:
-    """The CompositeResourceDefinition: v1 with a claim, or v2 namespaced without one."""
+def xrd(v2: bool = False, api: CompositeApi = DEFAULT_API) -> dict[str, Any]:
+    """The CompositeResourceDefinition of ``api`` (the project's by default): v1 with a
+    claim, or v2 namespaced without one."""
     version = {
-        "name": VERSION,
+        "name": api.version,
         "served": True,
         "referenceable": True,
         "additionalPrinterColumns": printer_columns(),
         "schema": {"openAPIV3Schema": xr_schema()},
     }
-    spec: dict[str, Any] = {"group": GROUP, "names": {"kind": XR_KIND, "plural": XR_PLURAL}}
+    spec: dict[str, Any] = {
+        "group": api.group,
+        "names": {"kind": api.xr_kind, "plural": api.xr_plural},
+    }
     if v2:
         spec["scope"] = "Namespaced"
     else:
-        spec["claimNames"] = {"kind": CLAIM_KIND, "plural": CLAIM_PLURAL}
+        spec["claimNames"] = {"kind": api.claim_kind, "plural": api.claim_plural}
         spec["connectionSecretKeys"] = list(OUTPUT_KEYS)
-    spec["defaultCompositionRef"] = {"name": COMPOSITION_NAME}
+    spec["defaultCompositionRef"] = {"name": api.xrd_name}
     spec["versions"] = [version]
     return {
         "apiVersion": f"apiextensions.crossplane.io/{'v2' if v2 else 'v1'}",
         "kind": "CompositeResourceDefinition",
-        "metadata": {"name": XRD_NAME},
+        "metadata": {"name": api.xrd_name},
         "spec": spec,
     }
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from function.api.yaml11 import PYYAML_STRINGS
+
 
 class GoSafeDumper(yaml.SafeDumper):
     pass
@@ -21,7 +23,9 @@ class GoSafeDumper(yaml.SafeDumper):
 
 # A string that would resolve to a bool is written quoted.
 GoSafeDumper.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN")
+    "tag:yaml.org,2002:bool",
+    re.compile("^(?:" + "|".join(PYYAML_STRINGS) + ")$"),
+    [w[0] for w in PYYAML_STRINGS],
 )
 
 
