@@ -15,7 +15,7 @@ import pytest
 
 from function.render.apply import KEEP_FIELD
 from tests import crds
-from tests.options_support import creating, ready, render
+from tests.options_support import creating, live_index, ready, render
 from tests.test_scheduled_scaling import SCHEDULED
 
 ON_DEMAND: dict[str, Any] = {
@@ -38,15 +38,7 @@ PROVISIONED: dict[str, Any] = {
         {**ON_DEMAND["globalSecondaryIndexes"][0], "provisionedThroughput": CAPACITY}
     ],
 }
-LIVE_INDEX = {
-    "name": "by-brand",
-    "hashKey": "brand",
-    "rangeKey": "",
-    "keySchema": [{"attributeName": "brand", "keyType": "HASH"}],
-    "projectionType": "KEYS_ONLY",
-    "readCapacity": 0,
-    "writeCapacity": 0,
-}
+LIVE_INDEX = live_index("by-brand", "brand", "KEYS_ONLY")
 
 
 def _live_on_demand(init_provider: dict[str, Any] | None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.options_support import creating, render
+from tests.options_support import creating, live_index, render
 
 SPEC: dict[str, Any] = {
     "billingMode": "PAY_PER_REQUEST",
@@ -31,15 +31,7 @@ SPEC: dict[str, Any] = {
 }
 
 # What provider-aws v2.5.0 reported for that index against the emulator.
-LIVE_INDEX = {
-    "name": "by-status",
-    "hashKey": "status",
-    "rangeKey": "",
-    "keySchema": [{"attributeName": "status", "keyType": "HASH"}],
-    "projectionType": "ALL",
-    "readCapacity": 0,
-    "writeCapacity": 0,
-}
+LIVE_INDEX = live_index("by-status", "status", "ALL")
 
 
 # Another index the claim adds, not live yet: the list stays in forProvider for the

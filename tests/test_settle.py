@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.options_support import creating, render
+from tests.options_support import creating, live_index, render
 
 INDEX: dict[str, Any] = {
     "name": "by-status",
@@ -30,17 +30,13 @@ SPEC: dict[str, Any] = {
     "globalSecondaryIndexes": [INDEX],
 }
 # The index as provider-aws v2.5.0 refreshes it (make e2e-aws).
-LIVE_INDEX: dict[str, Any] = {
-    "name": "by-status",
-    "hashKey": "status",
-    "rangeKey": "",
-    "keySchema": [{"attributeName": "status", "keyType": "HASH"}],
-    "projectionType": "INCLUDE",
-    "nonKeyAttributes": ["title", "price"],
-    "readCapacity": 0,
-    "writeCapacity": 0,
-    "warmThroughput": {"readUnitsPerSecond": 15000, "writeUnitsPerSecond": 5000},
-}
+LIVE_INDEX = live_index(
+    "by-status",
+    "status",
+    "INCLUDE",
+    nonKeyAttributes=["title", "price"],
+    warmThroughput={"readUnitsPerSecond": 15000, "writeUnitsPerSecond": 5000},
+)
 LIVE_WARM = {"readUnitsPerSecond": 15000, "writeUnitsPerSecond": 5000}
 
 
