@@ -3,6 +3,8 @@
 - Warm throughput that AWS raises by itself (with traffic) is kept, the table's and an
   index's: the provider's ``updateDiffGSI`` deletes and rebuilds an index whose warm
   throughput it is asked to lower, and a table's lower one forces a new resource.
+- A Contributor Insights mode change is kept off the provider (it has no update for it)
+  and the claim is told.
 - A scheduled dimension's ``maxCapacity`` change is not applied (its bounds live in
   ``initProvider``, which upjet ignores after the Target is registered), and the claim
   is told so.
@@ -18,7 +20,7 @@ from e2e.aws.aws import Emulator
 from e2e.aws.test_1_minimal import TABLE, WAIT
 from e2e.aws.test_3_autoscaled import WAIT_ALL, targets
 from e2e.emulator import REGION
-from e2e.kube import Kube, eventually
+from e2e.kube import Kube, condition, eventually
 
 NS = "analytics"
 
@@ -126,3 +128,43 @@ def test_a_scheduled_dimensions_max_capacity_change_is_not_applied_and_the_claim
     )
     assert aws.provider_writes_while(aws.quiet_window()) == {}
     assert targets(aws, xr)[read]["MaxCapacity"] == 400
+
+
+def test_a_contributor_insights_mode_change_is_kept_off_the_provider_and_the_claim_is_told(
+    kube: Kube, aws: Emulator
+) -> None:
+    name = "clicks"
+    claim = scenario.claim_of(
+        "minimal/claim.yaml",
+        name,
+        NS,
+        contributorInsightsEnabled=True,
+        contributorInsightsMode="ACCESSED_AND_THROTTLED_KEYS",
+    )
+    scenario.apply(kube, claim)
+    xr = scenario.xr_name_of_claim(kube, name, NS)
+    scenario.wait_ready(kube, scenario.CLAIM, name, NS, timeout=WAIT)
+    ddb = aws.client("dynamodb")
+
+    def mode() -> str:
+        return str(ddb.describe_contributor_insights(TableName=xr)["ContributorInsightsMode"])
+
+    assert mode() == "ACCESSED_AND_THROTTLED_KEYS"
+    patch = {"spec": {"contributorInsightsMode": "THROTTLED_KEYS"}}
+    kube.run("patch", scenario.CLAIM, name, "-n", NS, "--type=merge", "-p", json.dumps(patch))
+    eventually(
+        "a Warning that the mode is kept",
+        lambda: (
+            "keeps ACCESSED_AND_THROTTLED_KEYS instead of THROTTLED_KEYS"
+            in scenario.event_messages(kube, NS)
+        ),
+        timeout=WAIT,
+    )
+    # The provider is never asked for an update it cannot make ("doesn't support
+    # update" on every poll while the resource still shows Ready).
+    assert aws.provider_writes_while(aws.quiet_window()) == {}
+    assert mode() == "ACCESSED_AND_THROTTLED_KEYS"
+    insights = scenario.wait_composed(kube, xr, {"contributor-insights"})["contributor-insights"]
+    synced = condition(insights, "Synced") or {}
+    assert synced.get("status") == "True", synced
+    scenario.wait_ready(kube, scenario.CLAIM, name, NS)
