@@ -128,7 +128,8 @@ def render_cmd(xr: str, observed: tuple[str, ...], input_file: str | None) -> No
     """Render XR (with observed resources) and print the desired state as YAML.
 
     XR is an XAwsDynamodb, or an AwsDynamodb claim, rendered as the cluster-scoped
-    composite Crossplane makes of it.
+    composite Crossplane makes of it; with an --input whose compositeTypeRef names a
+    platform's own type (function xrd --group --kind), that type and its claim.
     """
     from function import offline
     from function.generate import yamlout
@@ -197,8 +198,9 @@ def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
     if result.skipped:
         kinds = Counter(label.rsplit(": ", 1)[1].split("/", 1)[0] for label in result.skipped)
         click.echo(
-            f"skipped {len(result.skipped)} document(s) that are not an AwsDynamodb claim, "
-            "XAwsDynamodb, function Input or Composition with one: "
+            f"skipped {len(result.skipped)} document(s) that are not a claim "
+            f"({result.claim_kind}), a composite ({result.xr_kind}), a function Input or a "
+            "Composition with one: "
             + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())),
             err=True,
         )
@@ -209,7 +211,9 @@ def validate_cmd(files: tuple[str, ...], input_file: str | None) -> None:
     if result.problems:
         sys.exit(1)
     if not result.checked:
-        raise click.ClickException("no AwsDynamodb claim, XAwsDynamodb or function Input found")
+        raise click.ClickException(
+            f"no claim ({result.claim_kind}), composite ({result.xr_kind}) or function Input found"
+        )
     click.echo(f"{result.checked} document(s) valid")
 
 

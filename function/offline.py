@@ -305,6 +305,9 @@ class Validation:
     warnings: list[str] = field(default_factory=list)
     checked: int = 0
     skipped: list[str] = field(default_factory=list)
+    # The kinds judged: the project's, or those the Input's compositeTypeRef names.
+    claim_kind: str = DEFAULT_API.claim_kind
+    xr_kind: str = DEFAULT_API.xr_kind
 
 
 def _label(doc: dict[str, Any]) -> str:
@@ -366,8 +369,8 @@ def validate_files(
     """
     # The XRD generator (and its CEL builders) only when validating: `render` never needs it.
 
-    out = Validation()
     api = input_api(fn_input)
+    out = Validation(claim_kind=api.claim_kind, xr_kind=api.xr_kind)
     for path, doc in files:
         label = f"{path}: {_label(doc)}"
         kind, group = doc.get("kind"), _group(doc)

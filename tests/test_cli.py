@@ -137,7 +137,7 @@ def test_validate_reports_a_bad_input_document(tmp_path) -> None:  # type: ignor
 def test_validate_of_files_without_a_claim_says_so() -> None:
     run = _function("validate", str(EXAMPLES / "xrd.yaml"))
     assert run.returncode == 1
-    assert "no AwsDynamodb claim, XAwsDynamodb or function Input found" in run.stderr
+    assert "no claim (AwsDynamodb), composite (XAwsDynamodb) or function Input found" in run.stderr
 
 
 def test_validate_judges_the_input_of_a_composition() -> None:

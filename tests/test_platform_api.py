@@ -132,6 +132,18 @@ def test_render_and_validate_take_the_platforms_claim_with_its_input(
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+def test_validate_names_the_platforms_kinds_when_it_skips_or_finds_nothing(
+    platform: dict[str, Path],
+) -> None:
+    # The project's own claim is not the platform's API: skipped, and nothing is left.
+    run = run_function_cli(
+        "validate", EXAMPLES / "minimal" / "claim.yaml", "--input", platform["input"]
+    )
+    assert run.returncode == 1
+    assert "not a claim (Table), a composite (XTable), a function Input" in run.stderr
+    assert "no claim (Table), composite (XTable) or function Input found" in run.stderr
+
+
 def test_render_refuses_the_projects_claim_with_the_platforms_input(
     platform: dict[str, Path],
 ) -> None:
