@@ -24,7 +24,7 @@ from function.render.apis import SCHEDULED_ACTION
 from function.render.context import RenderContext
 from function.render.names import scope
 from function.render.policies import ALL_ACTIONS
-from function.render.status import at_provider
+from function.render.status import at_provider, reported_number
 
 __all__ = [
     "bounds_left_behind",
@@ -61,11 +61,6 @@ def hand_bounds_to_schedules(target: dict[str, Any], scaled: Scaled, dim: Dimens
     spec["managementPolicies"] = [a for a in ALL_ACTIONS if a != "LateInitialize"]
 
 
-def _number(value: Any) -> int | None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
-    return int(value) if ok else None
-
-
 def bounds_left_behind(
     ctx: RenderContext, scaled: Scaled, dim: Dimension, name: str, observed_target: Any
 ) -> list[str]:
@@ -98,7 +93,7 @@ def bounds_left_behind(
         ("minCapacity", settings.min_capacity),
         ("maxCapacity", settings.max_capacity),
     ):
-        have = _number(now.get(key))
+        have = reported_number(now.get(key))
         if key in sets or have is None or have == want:
             continue
         out.append(

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from function.render.status import at_provider
+from function.render.status import at_provider, reported_number
 
 __all__ = ["settle_applied_blocks"]
 
@@ -79,8 +79,8 @@ def _warm_reached(rendered: Any, reported: Any) -> bool:
     if not isinstance(rendered, dict) or not isinstance(reported, dict):
         return False
     for key, wanted in rendered.items():
-        have = reported.get(key)
-        if isinstance(have, bool) or not isinstance(have, int | float) or have < wanted:
+        have = reported_number(reported.get(key))
+        if have is None or have < wanted:
             return False
     return True
 

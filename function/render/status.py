@@ -13,6 +13,7 @@ __all__ = [
     "is_ready",
     "not_synced",
     "ready_in",
+    "reported_number",
     "sync_error",
     "table_outputs",
 ]
@@ -96,6 +97,12 @@ def at_provider(resource: Any) -> Mapping[str, Any]:
     status = resource.get("status")
     ap = status.get("atProvider") if isinstance(status, dict) else None
     return ap if isinstance(ap, dict) else {}
+
+
+def reported_number(value: Any) -> int | None:
+    """A number the provider reports in atProvider, as an int; None for anything else."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    return int(value) if ok else None
 
 
 # XR status.outputs key -> the observed Table's status.atProvider key.

@@ -30,7 +30,7 @@ from typing import Any
 
 from function.api.extras import OnDemandThroughput, WarmThroughput
 from function.api.spec import AwsDynamodbSpec
-from function.render.status import at_provider
+from function.render.status import at_provider, reported_number
 
 __all__ = ["hold_gsi_warm_throughput", "hold_table_warm_throughput", "render_throughput"]
 
@@ -84,10 +84,6 @@ def render_throughput(spec: AwsDynamodbSpec, fp: dict[str, Any]) -> None:
                 block[key] = value
 
 
-def _number(value: Any) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def hold_table_warm_throughput(table: dict[str, Any], observed_table: Any) -> list[str]:
     """Raise a rendered table warm throughput below AWS's to AWS's; say so."""
     fp = table["spec"]["forProvider"]
@@ -97,7 +93,7 @@ def hold_table_warm_throughput(table: dict[str, Any], observed_table: Any) -> li
         return []
     held = []
     for key, value in wanted.items():
-        have = _number(now.get(key))
+        have = reported_number(now.get(key))
         if have is not None and value < have:
             wanted[key] = have
             held.append(f"{key} {value} -> {have}")
@@ -123,7 +119,7 @@ def _reported_gsi_warm(observed_table: Any) -> dict[str, dict[str, int]]:
         numbers = {
             k: n
             for k in _WARM_KEYS
-            if isinstance(warm, dict) and (n := _number(warm.get(k))) is not None
+            if isinstance(warm, dict) and (n := reported_number(warm.get(k))) is not None
         }
         if numbers:
             out[g["name"]] = numbers
